@@ -1,0 +1,53 @@
+// Bundles every program the project ships with esbuild.
+// Extension and language server go into the VSIX; the others are command-line entry points.
+import * as esbuild from 'esbuild';
+import { existsSync, rmSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Each entry: source file -> dist file. Entries whose source does not exist yet are skipped. */
+const programs = [
+  { in: 'src/extension.ts', out: 'extension' },
+  { in: 'server/server.ts', out: 'server' },
+  { in: 'src/lab/mgmtPlaneCli.ts', out: 'mgmt-plane' },
+  { in: 'src/controller/main.ts', out: 'controller' },
+  { in: 'src/simulator/main.ts', out: 'simulator' },
+  { in: 'src/cli/main.ts', out: 'cli' },
+].filter((p) => existsSync(p.in));
+
+/** Test bundles: the suite that runs inside a real VS Code extension host. Never packaged. */
+const testPrograms = [{ in: 'test/extension/suite/index.ts', out: 'suite' }].filter((p) => existsSync(p.in));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // client-node pulls optional ESM-only helpers; keep `import.meta` usage harmless in CJS.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+// A production build starts from an empty dist/, so no stale source map reaches the VSIX.
+if (production) rmSync('dist', { recursive: true, force: true });
+
+const contexts = [
+  await esbuild.context({ ...common, entryPoints: programs, outdir: 'dist' }),
+  await esbuild.context({ ...common, entryPoints: testPrograms, outdir: 'out/test', sourcemap: true, minify: false }),
+];
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[build] watching for changes');
+} else {
+  for (const c of contexts) {
+    await c.rebuild();
+    await c.dispose();
+  }
+  console.log(`[build] ${programs.map((p) => `dist/${p.out}.js`).join(', ')}`);
+}

@@ -1,0 +1,28 @@
+// Identifiers shared by the extension, the language server, the controller and the tests.
+// No vscode import here: every part of the project may import this module.
+
+export const EXTENSION_ID = 'capi-dcs.capi-dcs';
+export const OUTPUT_CHANNEL_NAME = 'CAPI DCS';
+export const LANGUAGE_SERVER_NAME = 'CAPI DCS Language Server';
+
+/** Command ids, without the `capi-dcs.` prefix that package.json and registration add. */
+export const Commands = {
+  showLog: 'showLog',
+  refreshExplorer: 'refreshExplorer',
+  newClusterManifest: 'newClusterManifest',
+} as const;
+export type CommandName = (typeof Commands)[keyof typeof Commands];
+
+export const commandId = (name: CommandName): string => `capi-dcs.${name}`;
+
+export const Views = {
+  container: 'capi-dcs',
+  clusters: 'capi-dcs.clusters',
+} as const;
+
+/** Settings under the `capi-dcs.` section. */
+export const Settings = {
+  kubeconfig: 'kubeconfig',
+  validationEnable: 'validation.enable',
+  traceServer: 'trace.server',
+} as const;

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { waitFor, type Harness } from './harness';
+
+function diagnosticsFrom(uri: vscode.Uri): vscode.Diagnostic[] | undefined {
+  const ours = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'capi-dcs');
+  return ours.length > 0 ? ours : undefined;
+}
+
+export function registerLanguageTests(h: Harness): void {
+  h.test('a YAML syntax error in a manifest is reported with its range', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'yaml',
+      content: 'apiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: [broken\n',
+    });
+    await vscode.window.showTextDocument(doc);
+    const diagnostics = await waitFor('a capi-dcs diagnostic', () => diagnosticsFrom(doc.uri));
+    const first = diagnostics[0];
+    assert.ok(first);
+    assert.equal(first.code, 'yaml-syntax');
+    assert.ok(first.range.start.line >= 3, `expected the error on the broken line, got line ${first.range.start.line}`);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  h.test('YAML that is not a Kubernetes manifest is left alone', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'name: [broken\n' });
+    await vscode.window.showTextDocument(doc);
+    // Give the server a moment by round-tripping a manifest we know it answers, then check the other file.
+    const probe = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'apiVersion: v1\nkind: Secret\nmetadata: {name: [x\n' });
+    await waitFor('the probe diagnostic', () => diagnosticsFrom(probe.uri));
+    assert.equal(diagnosticsFrom(doc.uri), undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  h.test('document symbols list one entry per object', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'yaml',
+      content: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata:\n  name: b\n',
+    });
+    const symbols = await waitFor('document symbols', async () => {
+      const found = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri);
+      return found && found.length > 0 ? found : undefined;
+    });
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['Namespace a', 'Cluster b'],
+    );
+  });
+}
