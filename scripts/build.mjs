@@ -10,11 +10,13 @@ const watch = process.argv.includes('--watch');
 const programs = [
   { in: 'src/extension.ts', out: 'extension' },
   { in: 'server/server.ts', out: 'server' },
-  { in: 'src/lab/mgmtPlaneCli.ts', out: 'mgmt-plane' },
   { in: 'src/controller/main.ts', out: 'controller' },
   { in: 'src/simulator/main.ts', out: 'simulator' },
   { in: 'src/cli/main.ts', out: 'cli' },
 ].filter((p) => existsSync(p.in));
+
+/** Tools for developers, tests and the demo (the local management plane): never packaged. */
+const labPrograms = [{ in: 'src/lab/mgmtPlaneCli.ts', out: 'mgmt-plane' }].filter((p) => existsSync(p.in));
 
 /** Test bundles: the suite that runs inside a real VS Code extension host. Never packaged. */
 const testPrograms = [{ in: 'test/extension/suite/index.ts', out: 'suite' }].filter((p) => existsSync(p.in));
@@ -38,6 +40,7 @@ if (production) rmSync('dist', { recursive: true, force: true });
 
 const contexts = [
   await esbuild.context({ ...common, entryPoints: programs, outdir: 'dist' }),
+  await esbuild.context({ ...common, entryPoints: labPrograms, outdir: 'out/bin', sourcemap: true, minify: false }),
   await esbuild.context({ ...common, entryPoints: testPrograms, outdir: 'out/test', sourcemap: true, minify: false }),
 ];
 
