@@ -15,7 +15,11 @@ export async function startLanguageClient(ctx: Ctx): Promise<LanguageClient> {
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
     ],
-    synchronize: { configurationSection: 'capi-dcs' },
+    synchronize: {
+      configurationSection: 'capi-dcs',
+      fileEvents: ctx.own(vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}')),
+    },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('capi-dcs') },
     diagnosticCollectionName: 'capi-dcs',
   };
   const client = new LanguageClient('capi-dcs', LANGUAGE_SERVER_NAME, serverOptions, clientOptions);

@@ -1,0 +1,140 @@
+// Wires the LSP connection to the validation core: keeps the workspace index current, validates open
+// documents (debounced) and answers symbol requests. Feature logic lives in engine/ and handlers/.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  DidChangeConfigurationNotification,
+  DocumentSymbol,
+  FileChangeType,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { LANGUAGE_SERVER_NAME } from '../src/shared/ids';
+import { withDefaults, type ServerSettings } from '../src/shared/settings';
+import { looksLikeKubernetesYaml } from './engine/manifest';
+import { validateFile, type SchemaChecker } from './engine/validate';
+import { WorkspaceIndex } from './engine/workspaceIndex';
+import { toDiagnostic } from './handlers/diagnostics';
+import { committedContent } from './workspace/baseline';
+import { findManifestFiles } from './workspace/scan';
+
+const VALIDATION_DELAY_MS = 75;
+
+export class CapiDcsServer {
+  readonly documents = new TextDocuments(TextDocument);
+  readonly index = new WorkspaceIndex();
+  private settings: ServerSettings = withDefaults(undefined);
+  private folders: string[] = [];
+  private readonly baselined = new Set<string>();
+  private pending: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly schemas?: SchemaChecker,
+  ) {
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => void this.initialized());
+    connection.onDidChangeConfiguration((change) => {
+      this.settings = withDefaults((change.settings as Record<string, unknown> | undefined)?.['capi-dcs']);
+      this.scheduleValidation();
+    });
+    connection.onDidChangeWatchedFiles(({ changes }) => {
+      for (const change of changes) {
+        if (this.documents.get(change.uri)) continue; // the editor's copy wins
+        if (change.type === FileChangeType.Deleted) this.index.remove(change.uri);
+        else void this.indexFromDisk(change.uri);
+      }
+      this.scheduleValidation();
+    });
+    connection.onDocumentSymbol(({ textDocument }) => this.symbols(textDocument.uri));
+    this.documents.onDidChangeContent(({ document }) => void this.onChange(document));
+    this.documents.onDidClose(({ document }) => {
+      void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      void this.indexFromDisk(document.uri);
+    });
+    this.documents.listen(connection);
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.folders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:'));
+    this.settings = withDefaults((params.initializationOptions as Record<string, unknown> | undefined)?.settings);
+    return {
+      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, documentSymbolProvider: true },
+      serverInfo: { name: LANGUAGE_SERVER_NAME },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'capi-dcs' });
+    for (const folder of this.folders) {
+      const files = await findManifestFiles(fileURLToPath(folder), this.settings.files);
+      for (const path of files) await this.indexFromDisk(pathToFileURL(path).toString());
+    }
+    this.scheduleValidation();
+  }
+
+  private async indexFromDisk(uri: string): Promise<void> {
+    const text = await readFile(fileURLToPath(uri), 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      this.index.remove(uri);
+      return;
+    }
+    await this.ensureBaseline(uri, text);
+    if (looksLikeKubernetesYaml(text)) this.index.set(uri, text);
+    else this.index.remove(uri);
+  }
+
+  private async ensureBaseline(uri: string, currentText: string): Promise<void> {
+    if (this.baselined.has(uri)) return;
+    this.baselined.add(uri);
+    const committed = uri.startsWith('file:') ? await committedContent(fileURLToPath(uri)) : undefined;
+    this.index.setBaseline(uri, committed ?? currentText);
+  }
+
+  private async onChange(document: TextDocument): Promise<void> {
+    await this.ensureBaseline(document.uri, document.getText());
+    const text = document.getText();
+    if (looksLikeKubernetesYaml(text)) this.index.set(document.uri, text);
+    else this.index.remove(document.uri);
+    this.scheduleValidation();
+  }
+
+  /** Validates every open document soon: an edit in one file can change what another one references. */
+  private scheduleValidation(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      for (const document of this.documents.all()) this.publish(document);
+    }, VALIDATION_DELAY_MS);
+  }
+
+  private publish(document: TextDocument): void {
+    const file = this.index.file(document.uri);
+    const stale = file?.text !== document.getText();
+    const diagnostics =
+      !this.settings.validation.enable || !file || stale
+        ? []
+        : validateFile(file, this.index, { schemas: this.schemas, severities: this.settings.rules, variables: this.settings.variables }).map((p) =>
+            toDiagnostic(document, p),
+          );
+    void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  }
+
+  private symbols(uri: string): DocumentSymbol[] {
+    const document = this.documents.get(uri);
+    const file = this.index.file(uri);
+    if (!document || !file) return [];
+    return file.manifest.docs
+      .filter((d) => d.kind !== undefined)
+      .map((d) => {
+        const range = { start: document.positionAt(d.start), end: document.positionAt(d.end) };
+        const label = `${d.kind ?? ''} ${d.name ?? ''}`.trim();
+        return DocumentSymbol.create(label, d.apiVersion, SymbolKind.Object, range, range);
+      });
+  }
+}

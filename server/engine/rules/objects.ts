@@ -1,0 +1,34 @@
+// Rules about objects as a whole: one definition per object, and CAPI's deprecated API version.
+import type { Finding, Rule } from '../rule';
+import type { IndexedObject, WorkspaceIndex } from '../workspaceIndex';
+
+export const duplicateObject: Rule = {
+  id: 'duplicate-object',
+  defaultSeverity: 'error',
+  description: 'The same object (kind, namespace, name) is defined twice.',
+  check(o: IndexedObject, index: WorkspaceIndex): Finding[] {
+    const twins = index.find(o.group, o.kind, o.namespace, o.name).filter((x) => x !== o);
+    if (twins.length === 0) return [];
+    const where = twins.map((t) => (t.uri === o.uri ? `document ${t.doc.index + 1} of this file` : t.uri.split('/').pop() ?? t.uri));
+    return [{
+      path: ['metadata', 'name'],
+      message: `${o.kind} "${o.name}" in namespace ${o.namespace} is also defined in ${where.join(', ')}; the last one applied wins. Keep one.`,
+    }];
+  },
+};
+
+/** CAPI's own groups serve v1beta1 until CAPI v1.16; the DCS provider's group serves v1beta1 only. */
+const CAPI_GROUPS = new Set(['cluster.x-k8s.io', 'bootstrap.cluster.x-k8s.io', 'controlplane.cluster.x-k8s.io']);
+
+export const deprecatedApiVersion: Rule = {
+  id: 'deprecated-api-version',
+  defaultSeverity: 'info',
+  description: 'A CAPI object uses v1beta1, deprecated since CAPI v1.11 and no longer served from v1.16.',
+  check(o: IndexedObject): Finding[] {
+    if (!CAPI_GROUPS.has(o.group) || o.version !== 'v1beta1') return [];
+    return [{
+      path: ['apiVersion'],
+      message: `${o.group}/v1beta1 is deprecated: CAPI stores v1beta2 since v1.11 and stops serving v1beta1 in v1.16. Move to ${o.group}/v1beta2.`,
+    }];
+  },
+};

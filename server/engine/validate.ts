@@ -1,0 +1,87 @@
+// The validation core shared by the language server and the `capi-dcs lint` command: one file's text in,
+// problems with exact offsets out. Syntax, then schemas (per document, by apiVersion and kind), then the
+// cross-document rules against the workspace index.
+import { locate, type FieldPath, type Target } from './locate';
+import { get } from './objects';
+import { hasPlaceholder, substituteObject, type Variables } from './placeholders';
+import type { Severity } from './rule';
+import { rules } from './rules';
+import type { IndexedObject, ParsedFile, WorkspaceIndex } from './workspaceIndex';
+
+export interface Problem {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly start: number;
+  readonly end: number;
+  readonly path?: FieldPath;
+  readonly data?: Record<string, unknown>;
+}
+
+/** One schema violation, as the schema catalog reports it. */
+export interface SchemaFinding {
+  readonly ruleId: string;
+  readonly path: FieldPath;
+  readonly message: string;
+  readonly target?: Target;
+}
+
+/** What the engine needs of a schema catalog; undefined from `check` means "no schema for this kind". */
+export interface SchemaChecker {
+  check(object: Record<string, unknown>): readonly SchemaFinding[] | undefined;
+}
+
+export type SeveritySetting = Severity | 'off';
+
+export interface ValidateOptions {
+  readonly schemas?: SchemaChecker;
+  /** Per rule id: a severity, or 'off'. */
+  readonly severities?: Readonly<Record<string, SeveritySetting>>;
+  /** clusterctl variable values; placeholders without a value stay typed holes. */
+  readonly variables?: Variables;
+}
+
+const SCHEMA_SEVERITY: Severity = 'error';
+
+export function validateFile(file: ParsedFile, index: WorkspaceIndex, options: ValidateOptions = {}): Problem[] {
+  const problems: Problem[] = [];
+  const severityOf = (id: string, fallback: Severity): SeveritySetting => options.severities?.[id] ?? fallback;
+  const syntaxSeverity = severityOf('yaml-syntax', 'error');
+  if (syntaxSeverity !== 'off') {
+    for (const e of file.manifest.syntaxErrors) {
+      problems.push({ ruleId: 'yaml-syntax', severity: syntaxSeverity, message: e.message, start: e.start, end: e.end });
+    }
+  }
+  for (const o of file.objects) {
+    if (options.schemas) problems.push(...schemaProblems(file, o, options, severityOf));
+    for (const rule of rules) {
+      const severity = severityOf(rule.id, rule.defaultSeverity);
+      if (severity === 'off') continue;
+      for (const f of rule.check(o, index)) {
+        const at = locate(o.doc.document, file.text, f.path, f.target);
+        problems.push({ ruleId: rule.id, severity, message: f.message, start: at.start, end: at.end, path: f.path, data: f.data });
+      }
+    }
+  }
+  return problems;
+}
+
+function schemaProblems(
+  file: ParsedFile,
+  o: IndexedObject,
+  options: ValidateOptions,
+  severityOf: (id: string, fallback: Severity) => SeveritySetting,
+): Problem[] {
+  const subject = options.variables ? (substituteObject(o.object, options.variables) as Record<string, unknown>) : o.object;
+  const findings = options.schemas?.check(subject) ?? [];
+  const problems: Problem[] = [];
+  for (const f of findings) {
+    // A value that is still a ${VAR} placeholder is a hole of the field's type: no type, enum or format error.
+    if (hasPlaceholder(get(subject, f.path))) continue;
+    const severity = severityOf(f.ruleId, SCHEMA_SEVERITY);
+    if (severity === 'off') continue;
+    const at = locate(o.doc.document, file.text, f.path, f.target);
+    problems.push({ ruleId: f.ruleId, severity, message: f.message, start: at.start, end: at.end, path: f.path });
+  }
+  return problems;
+}

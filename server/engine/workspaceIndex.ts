@@ -1,0 +1,123 @@
+// Every manifest object of the workspace, keyed by group/kind/namespace/name, updated one file at a time.
+import { parseApiVersion } from '../../src/shared/gvk';
+import { parseManifest, type ManifestDoc, type ParsedManifest } from './manifest';
+import { refsOf, type ObjectRef } from './objects';
+
+export interface IndexedObject {
+  readonly uri: string;
+  readonly doc: ManifestDoc;
+  readonly object: Record<string, unknown>;
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+}
+
+export interface ParsedFile {
+  readonly uri: string;
+  readonly text: string;
+  readonly manifest: ParsedManifest;
+  readonly objects: readonly IndexedObject[];
+}
+
+export function objectKey(group: string, kind: string, namespace: string, name: string): string {
+  return `${group}/${kind}/${namespace}/${name}`;
+}
+
+export function keyOf(o: Pick<IndexedObject, 'group' | 'kind' | 'namespace' | 'name'>): string {
+  return objectKey(o.group, o.kind, o.namespace, o.name);
+}
+
+export function parseFile(uri: string, text: string): ParsedFile {
+  const manifest = parseManifest(text);
+  const objects: IndexedObject[] = [];
+  for (const doc of manifest.docs) {
+    if (!doc.object || !doc.apiVersion || !doc.kind || !doc.name) continue;
+    const { group, version } = parseApiVersion(doc.apiVersion);
+    objects.push({ uri, doc, object: doc.object, group, version, kind: doc.kind, name: doc.name, namespace: doc.namespace ?? 'default' });
+  }
+  return { uri, text, manifest, objects };
+}
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, ParsedFile>();
+  private readonly byKey = new Map<string, IndexedObject[]>();
+  /** Referenced key -> the objects that reference it. */
+  private readonly referrers = new Map<string, { from: IndexedObject; ref: ObjectRef }[]>();
+  /** The objects of each file as last committed or first read: what "an edit" is measured against. */
+  private readonly baselines = new Map<string, Map<string, IndexedObject>>();
+
+  /** Parses and indexes a file, replacing what the index had for it. */
+  set(uri: string, text: string): ParsedFile {
+    const previous = this.files.get(uri);
+    if (previous?.text === text) return previous;
+    this.remove(uri);
+    const file = parseFile(uri, text);
+    this.files.set(uri, file);
+    for (const o of file.objects) {
+      push(this.byKey, keyOf(o), o);
+      for (const ref of refsOf(o.object)) push(this.referrers, objectKey(ref.group, ref.kind, ref.namespace, ref.name), { from: o, ref });
+    }
+    return file;
+  }
+
+  remove(uri: string): void {
+    const file = this.files.get(uri);
+    if (!file) return;
+    this.files.delete(uri);
+    for (const o of file.objects) {
+      prune(this.byKey, keyOf(o), (x) => x.uri === uri);
+      for (const ref of refsOf(o.object)) prune(this.referrers, objectKey(ref.group, ref.kind, ref.namespace, ref.name), (x) => x.from.uri === uri);
+    }
+  }
+
+  setBaseline(uri: string, text: string): void {
+    this.baselines.set(uri, new Map(parseFile(uri, text).objects.map((o) => [keyOf(o), o])));
+  }
+
+  baselineOf(o: IndexedObject): IndexedObject | undefined {
+    return this.baselines.get(o.uri)?.get(keyOf(o));
+  }
+
+  file(uri: string): ParsedFile | undefined {
+    return this.files.get(uri);
+  }
+
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  find(group: string, kind: string, namespace: string, name: string): readonly IndexedObject[] {
+    return this.byKey.get(objectKey(group, kind, namespace, name)) ?? [];
+  }
+
+  /** Objects with this name in this namespace, of any kind: to explain a reference to the wrong kind. */
+  findByName(namespace: string, name: string): IndexedObject[] {
+    return this.all().filter((o) => o.namespace === namespace && o.name === name);
+  }
+
+  referencesTo(target: Pick<IndexedObject, 'group' | 'kind' | 'namespace' | 'name'>): readonly { from: IndexedObject; ref: ObjectRef }[] {
+    return this.referrers.get(keyOf(target)) ?? [];
+  }
+
+  ofKind(kind: string): IndexedObject[] {
+    return this.all().filter((o) => o.kind === kind);
+  }
+
+  all(): IndexedObject[] {
+    return [...this.files.values()].flatMap((f) => f.objects);
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function prune<T>(map: Map<string, T[]>, key: string, drop: (value: T) => boolean): void {
+  const kept = (map.get(key) ?? []).filter((v) => !drop(v));
+  if (kept.length > 0) map.set(key, kept);
+  else map.delete(key);
+}

@@ -1,0 +1,39 @@
+// The language server's settings, as the client sends them (section `capi-dcs`). Shared by the extension,
+// the language server and the lint command, so the three read the same names.
+
+export type RuleSeverity = 'error' | 'warning' | 'info' | 'hint' | 'off';
+
+export interface ServerSettings {
+  readonly validation: { readonly enable: boolean };
+  /** Per rule id: a severity or 'off'. */
+  readonly rules: Readonly<Record<string, RuleSeverity>>;
+  /** clusterctl variable values used to validate templates as `clusterctl generate cluster` would render them. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** Which CAPI API version completion and snippets prefer. */
+  readonly capiVersion: 'v1beta1' | 'v1beta2';
+  /** Glob patterns of the workspace files the index reads (relative to each workspace folder). */
+  readonly files: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+}
+
+export const defaultServerSettings: ServerSettings = {
+  validation: { enable: true },
+  rules: {},
+  variables: {},
+  capiVersion: 'v1beta2',
+  files: { include: ['**/*.yaml', '**/*.yml'], exclude: ['**/node_modules/**', '**/.git/**'] },
+};
+
+/** Fills what a partial settings object leaves out with the defaults. */
+export function withDefaults(partial: unknown): ServerSettings {
+  const p = (typeof partial === 'object' && partial !== null ? partial : {}) as Partial<ServerSettings>;
+  return {
+    validation: { enable: p.validation?.enable ?? defaultServerSettings.validation.enable },
+    rules: { ...p.rules },
+    variables: { ...p.variables },
+    capiVersion: p.capiVersion === 'v1beta1' ? 'v1beta1' : 'v1beta2',
+    files: {
+      include: p.files?.include ?? defaultServerSettings.files.include,
+      exclude: p.files?.exclude ?? defaultServerSettings.files.exclude,
+    },
+  };
+}

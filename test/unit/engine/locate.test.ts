@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { locate } from '../../../server/engine/locate';
+import { parseManifest } from '../../../server/engine/manifest';
+
+const text = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: demo
+data:
+  list:
+  - a
+  - {b: "two"}
+`;
+
+function at(path: (string | number)[], target: 'key' | 'value' = 'value') {
+  const doc = parseManifest(text).docs[0];
+  assert.ok(doc);
+  const r = locate(doc.document, text, path, target);
+  return { text: text.slice(r.start, r.end), exact: r.exact };
+}
+
+describe('locate', () => {
+  it('finds a scalar value and its key', () => {
+    assert.deepEqual(at(['metadata', 'name']), { text: 'demo', exact: true });
+    assert.deepEqual(at(['metadata', 'name'], 'key'), { text: 'name', exact: true });
+  });
+
+  it('walks into sequences and flow maps', () => {
+    assert.deepEqual(at(['data', 'list', 1, 'b']), { text: '"two"', exact: true });
+  });
+
+  it('points a missing field at its closest parent key', () => {
+    assert.deepEqual(at(['metadata', 'namespace']), { text: 'metadata', exact: false });
+    assert.deepEqual(at(['data', 'list', 5]), { text: 'list', exact: false });
+  });
+
+  it('underlines only the first line of a collection', () => {
+    assert.deepEqual(at(['data', 'list']), { text: '- a', exact: true });
+  });
+});
+
+describe('parseManifest', () => {
+  it('reads every document and what identifies it', () => {
+    const parsed = parseManifest(`${text}---\napiVersion: cluster.x-k8s.io/v1beta2\nkind: Cluster\nmetadata: {name: c, namespace: n}\n`);
+    assert.deepEqual(
+      parsed.docs.map((d) => [d.apiVersion, d.kind, d.name, d.namespace]),
+      [
+        ['v1', 'ConfigMap', 'demo', undefined],
+        ['cluster.x-k8s.io/v1beta2', 'Cluster', 'c', 'n'],
+      ],
+    );
+  });
+
+  it('survives an alias bomb with a clear problem instead of expanding it', () => {
+    const lines = ['apiVersion: v1', 'kind: ConfigMap', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 12; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+    const started = Date.now();
+    const parsed = parseManifest(lines.join('\n'));
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(parsed.docs[0]?.object, undefined);
+    assert.match(parsed.syntaxErrors[0]?.message ?? '', /cannot be read/);
+  });
+
+  it('reports duplicate keys as syntax errors', () => {
+    const parsed = parseManifest('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n');
+    assert.equal(parsed.syntaxErrors.length, 1);
+  });
+});
