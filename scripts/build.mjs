@@ -39,7 +39,14 @@ const common = {
 if (production) rmSync('dist', { recursive: true, force: true });
 
 const contexts = [
-  await esbuild.context({ ...common, entryPoints: programs, outdir: 'dist' }),
+  await esbuild.context({ ...common, entryPoints: programs.filter((p) => p.out !== 'cli'), outdir: 'dist' }),
+  // The command-line entry point runs as an executable (package.json "bin").
+  await esbuild.context({
+    ...common,
+    entryPoints: programs.filter((p) => p.out === 'cli'),
+    outdir: 'dist',
+    banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+  }),
   await esbuild.context({ ...common, entryPoints: labPrograms, outdir: 'out/bin', sourcemap: true, minify: false }),
   await esbuild.context({ ...common, entryPoints: testPrograms, outdir: 'out/test', sourcemap: true, minify: false }),
 ];

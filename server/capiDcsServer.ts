@@ -17,7 +17,7 @@ import {
 import { LANGUAGE_SERVER_NAME } from '../src/shared/ids';
 import { withDefaults, type ServerSettings } from '../src/shared/settings';
 import { looksLikeKubernetesYaml } from './engine/manifest';
-import { validateFile, type SchemaChecker } from './engine/validate';
+import { validateFile, type SchemaChecker, type ValidateOptions } from './engine/validate';
 import { WorkspaceIndex } from './engine/workspaceIndex';
 import { toDiagnostic } from './handlers/diagnostics';
 import { committedContent } from './workspace/baseline';
@@ -119,10 +119,16 @@ export class CapiDcsServer {
     const diagnostics =
       !this.settings.validation.enable || !file || stale
         ? []
-        : validateFile(file, this.index, { schemas: this.schemas, severities: this.settings.rules, variables: this.settings.variables }).map((p) =>
+        : validateFile(file, this.index, this.validateOptions()).map((p) =>
             toDiagnostic(document, p),
           );
     void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  }
+
+  private validateOptions(): ValidateOptions {
+    const { rules, variables } = this.settings;
+    // Without any value a template is edited, not rendered: unset variables are no problem then.
+    return { schemas: this.schemas, severities: rules, variables: Object.keys(variables).length > 0 ? variables : undefined };
   }
 
   private symbols(uri: string): DocumentSymbol[] {

@@ -6,6 +6,7 @@ import { get } from './objects';
 import { hasPlaceholder, substituteObject, type Variables } from './placeholders';
 import type { Severity } from './rule';
 import { rules } from './rules';
+import { unsetVariables } from './templateVariables';
 import type { IndexedObject, ParsedFile, WorkspaceIndex } from './workspaceIndex';
 
 export interface Problem {
@@ -50,6 +51,18 @@ export function validateFile(file: ParsedFile, index: WorkspaceIndex, options: V
   if (syntaxSeverity !== 'off') {
     for (const e of file.manifest.syntaxErrors) {
       problems.push({ ruleId: 'yaml-syntax', severity: syntaxSeverity, message: e.message, start: e.start, end: e.end });
+    }
+  }
+  const unsetSeverity = severityOf('template-variable-unset', 'error');
+  if (options.variables && unsetSeverity !== 'off') {
+    for (const v of unsetVariables(file.text, options.variables)) {
+      problems.push({
+        ruleId: 'template-variable-unset',
+        severity: unsetSeverity,
+        message: `\${${v.name}} has no value and no default: clusterctl generate cluster would stop here. Give it a value or write \${${v.name}:=default}.`,
+        start: v.start,
+        end: v.end,
+      });
     }
   }
   for (const o of file.objects) {
