@@ -4,13 +4,17 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  CodeActionKind,
   DidChangeConfigurationNotification,
   DocumentSymbol,
   FileChangeType,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
+  type CodeAction,
   type Connection,
+  type Diagnostic,
+  type Position,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -19,7 +23,12 @@ import { withDefaults, type ServerSettings } from '../src/shared/settings';
 import { looksLikeKubernetesYaml } from './engine/manifest';
 import { validateFile, type SchemaChecker, type ValidateOptions } from './engine/validate';
 import { WorkspaceIndex } from './engine/workspaceIndex';
+import { workspaceCompletions } from './engine/completion';
+import { fixesFor } from './engine/fixes';
+import { hoverAt } from './engine/hover';
+import { definitionAt, referencesAt } from './engine/navigation';
 import { toDiagnostic } from './handlers/diagnostics';
+import { Positions, toCodeAction, toCompletionItem, toHover } from './handlers/features';
 import { committedContent } from './workspace/baseline';
 import { findManifestFiles } from './workspace/scan';
 
@@ -32,6 +41,7 @@ export class CapiDcsServer {
   private folders: string[] = [];
   private readonly baselined = new Set<string>();
   private pending: NodeJS.Timeout | undefined;
+  private readonly positions = new Positions(this.index, (uri) => this.documents.get(uri));
 
   constructor(
     private readonly connection: Connection,
@@ -52,6 +62,19 @@ export class CapiDcsServer {
       this.scheduleValidation();
     });
     connection.onDocumentSymbol(({ textDocument }) => this.symbols(textDocument.uri));
+    connection.onDefinition(({ textDocument, position }) => this.at(textDocument.uri, position, (offset) => definitionAt(this.index, textDocument.uri, offset).map((s) => this.positions.location(s))) ?? []);
+    connection.onReferences(({ textDocument, position, context }) =>
+      this.at(textDocument.uri, position, (offset) => referencesAt(this.index, textDocument.uri, offset, context.includeDeclaration).map((s) => this.positions.location(s))) ?? [],
+    );
+    connection.onHover(({ textDocument, position }) => {
+      const document = this.documents.get(textDocument.uri);
+      const found = document ? hoverAt(this.index, textDocument.uri, document.offsetAt(position), this.settings.variables) : undefined;
+      return document && found ? toHover(document, found.markdown, found.start, found.end) : null;
+    });
+    connection.onCompletion(({ textDocument, position }) =>
+      (this.at(textDocument.uri, position, (offset) => workspaceCompletions(this.index, textDocument.uri, offset)) ?? []).map(toCompletionItem),
+    );
+    connection.onCodeAction(({ textDocument, context }) => this.codeActions(textDocument.uri, context.diagnostics));
     this.documents.onDidChangeContent(({ document }) => void this.onChange(document));
     this.documents.onDidClose(({ document }) => {
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
@@ -64,7 +87,15 @@ export class CapiDcsServer {
     this.folders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.startsWith('file:'));
     this.settings = withDefaults((params.initializationOptions as Record<string, unknown> | undefined)?.settings);
     return {
-      capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, documentSymbolProvider: true },
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        documentSymbolProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', ':', '{', '$'] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
       serverInfo: { name: LANGUAGE_SERVER_NAME },
     };
   }
@@ -123,6 +154,27 @@ export class CapiDcsServer {
             toDiagnostic(document, p),
           );
     void this.connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  }
+
+  /** Runs `work` at the offset of `position` in an up-to-date indexed document. */
+  private at<T>(uri: string, position: Position, work: (offset: number) => T): T | undefined {
+    const document = this.documents.get(uri);
+    if (!document || this.index.file(uri)?.text !== document.getText()) return undefined;
+    return work(document.offsetAt(position));
+  }
+
+  private codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+    const document = this.documents.get(uri);
+    const file = this.index.file(uri);
+    if (!document || file?.text !== document.getText()) return [];
+    const problems = validateFile(file, this.index, this.validateOptions());
+    const actions: CodeAction[] = [];
+    for (const diagnostic of diagnostics) {
+      const start = document.offsetAt(diagnostic.range.start);
+      const problem = problems.find((p) => p.ruleId === diagnostic.code && p.start === start);
+      if (problem) actions.push(...fixesFor(this.index, uri, problem).map((fix) => toCodeAction(fix, diagnostic, this.positions)));
+    }
+    return actions;
   }
 
   private validateOptions(): ValidateOptions {

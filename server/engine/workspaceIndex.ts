@@ -46,7 +46,7 @@ export class WorkspaceIndex {
   /** Referenced key -> the objects that reference it. */
   private readonly referrers = new Map<string, { from: IndexedObject; ref: ObjectRef }[]>();
   /** The objects of each file as last committed or first read: what "an edit" is measured against. */
-  private readonly baselines = new Map<string, Map<string, IndexedObject>>();
+  private readonly baselines = new Map<string, { text: string; objects: Map<string, IndexedObject> }>();
 
   /** Parses and indexes a file, replacing what the index had for it. */
   set(uri: string, text: string): ParsedFile {
@@ -73,11 +73,18 @@ export class WorkspaceIndex {
   }
 
   setBaseline(uri: string, text: string): void {
-    this.baselines.set(uri, new Map(parseFile(uri, text).objects.map((o) => [keyOf(o), o])));
+    this.baselines.set(uri, { text, objects: new Map(parseFile(uri, text).objects.map((o) => [keyOf(o), o])) });
   }
 
   baselineOf(o: IndexedObject): IndexedObject | undefined {
-    return this.baselines.get(o.uri)?.get(keyOf(o));
+    return this.baselines.get(o.uri)?.objects.get(keyOf(o));
+  }
+
+  /** The text of an object's document as it was in the baseline. */
+  baselineText(o: IndexedObject): string | undefined {
+    const baseline = this.baselines.get(o.uri);
+    const before = baseline?.objects.get(keyOf(o));
+    return baseline && before ? baseline.text.slice(before.doc.start, before.doc.end) : undefined;
   }
 
   file(uri: string): ParsedFile | undefined {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { DocumentSymbol } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, DocumentSymbol, Hover, Location } from 'vscode-languageserver-protocol';
 import { cluster, POOLS, TEMPLATES } from '../fixtures/engine-cluster';
 import { LspClient } from '../helpers/lspClient';
 
@@ -66,5 +66,56 @@ describe('language server over LSP', () => {
       symbols.map((s) => s.name),
       ['Secret demo-credentials', 'DCSCluster demo', 'KubeadmControlPlane demo-kcp', 'KubeadmConfigTemplate demo-wk-v1', 'Cluster demo', 'MachineDeployment demo-md-0'],
     );
+  });
+
+  function positionOf(text: string, needle: string, delta = 0, last = false) {
+    const offset = (last ? text.lastIndexOf(needle) : text.indexOf(needle)) + delta;
+    const before = text.slice(0, offset).split('\n');
+    return { line: before.length - 1, character: (before[before.length - 1] ?? '').length };
+  }
+
+  it('goes to the definition of a referenced template in another file', async () => {
+    const text = cluster({ kcpReplicas: 3 });
+    const uri = uriOf('nav.yaml');
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri);
+    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: positionOf(text, 'name: demo-wk-v1}', 8, true) });
+    assert.equal(locations.length, 1);
+    assert.equal(locations[0]?.uri, uriOf('templates.yaml'));
+    assert.equal(locations[0].range.start.line, TEMPLATES.split('\n').findIndex((l) => l.includes('name: demo-wk-v1')));
+  });
+
+  it('hovers a reference with a summary of its target', async () => {
+    const text = cluster({ kcpReplicas: 3 });
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf('nav.yaml') }, position: positionOf(text, 'name: demo-wk-v1}', 8, true) });
+    const value = (hover.contents as { value: string }).value;
+    assert.match(value, /\*\*DCSMachineTemplate demo-wk-v1\*\*/);
+    assert.match(value, /defined in `templates\.yaml`/);
+    assert.match(value, /VM template: `alaudaos-v4\.3\.2-x86`/);
+  });
+
+  it('completes the names a reference may point to', async () => {
+    const text = cluster({ kcpReplicas: 3 }).replace('kind: DCSMachineTemplate, name: demo-wk-v1}', 'kind: DCSMachineTemplate, name: d}');
+    const uri = uriOf('complete.yaml');
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri);
+    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: positionOf(text, 'name: d}', 7, true) });
+    // demo-wk-v2 comes from templates-v2.yaml, opened by an earlier test; each name is offered once.
+    assert.deepEqual(items.map((i) => i.label).sort(), ['demo-cp-v1', 'demo-wk-v1', 'demo-wk-v2']);
+  });
+
+  it('offers a quick fix that creates a missing referenced object', async () => {
+    const text = cluster({ kcpReplicas: 3, mdInfraName: 'demo-wk-v7' });
+    const uri = uriOf('fix.yaml');
+    await client.open(uri, text);
+    const diagnostics = await client.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'ref-not-found'));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostics[0]?.range,
+      context: { diagnostics: diagnostics.filter((d) => d.code === 'ref-not-found') },
+    });
+    assert.equal(actions[0]?.title, 'Create DCSMachineTemplate demo-wk-v7 in this file');
+    const edit = actions[0].edit?.changes?.[uri]?.[0];
+    assert.match(edit?.newText ?? '', /kind: DCSMachineTemplate\nmetadata:\n {2}name: demo-wk-v7/);
   });
 });

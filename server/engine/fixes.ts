@@ -1,0 +1,97 @@
+// Quick fixes for rule findings, as plain text edits (offsets) that any front end can apply.
+import { locate } from './locate';
+import { get, getNumber, getString } from './objects';
+import type { Problem } from './validate';
+import { skeletonFor } from './skeletons';
+import type { IndexedObject, WorkspaceIndex } from './workspaceIndex';
+
+export interface TextEdit {
+  readonly uri: string;
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly ruleId: string;
+  readonly edits: readonly TextEdit[];
+  readonly preferred?: boolean;
+}
+
+function objectOf(index: WorkspaceIndex, uri: string, problem: Problem): IndexedObject | undefined {
+  return index.file(uri)?.objects.find((o) => o.doc.start <= problem.start && problem.start <= o.doc.end);
+}
+
+function appendDocument(index: WorkspaceIndex, uri: string, yaml: string): TextEdit {
+  const text = index.file(uri)?.text ?? '';
+  const separator = text.endsWith('\n') ? '---\n' : '\n---\n';
+  return { uri, start: text.length, end: text.length, newText: `${separator}${yaml}` };
+}
+
+/** `name-v3` -> `name-v4`, `name` -> `name-v2`, skipping names the workspace already uses. */
+export function nextTemplateName(index: WorkspaceIndex, o: IndexedObject): string {
+  const match = /^(.*)-v(\d+)$/.exec(o.name);
+  const stem = match?.[1] ?? o.name;
+  for (let n = match ? Number(match[2]) + 1 : 2; ; n++) {
+    const candidate = `${stem}-v${n}`;
+    if (index.find(o.group, o.kind, o.namespace, candidate).length === 0) return candidate;
+  }
+}
+
+export function fixesFor(index: WorkspaceIndex, uri: string, problem: Problem): Fix[] {
+  const o = objectOf(index, uri, problem);
+  if (!o) return [];
+  switch (problem.ruleId) {
+    case 'ref-not-found': {
+      const kind = getString(problem.data, ['kind']);
+      const name = getString(problem.data, ['name']);
+      const namespace = getString(problem.data, ['namespace']);
+      const skeleton = kind && name && namespace ? skeletonFor(kind, name, namespace) : undefined;
+      return skeleton && kind && name ? [{ title: `Create ${kind} ${name} in this file`, ruleId: problem.ruleId, edits: [appendDocument(index, uri, skeleton)], preferred: true }] : [];
+    }
+    case 'template-edited-in-place':
+      return copyTemplateFix(index, o, problem);
+    case 'version-format': {
+      const value = problem.path ? get(o.object, problem.path) : undefined;
+      return typeof value === 'string' && /^\d+\.\d+\.\d+/.test(value)
+        ? [{ title: `Write v${value}`, ruleId: problem.ruleId, edits: [{ uri, start: problem.start, end: problem.end, newText: `v${value}` }], preferred: true }]
+        : [];
+    }
+    case 'kcp-replicas-odd': {
+      const replicas = getNumber(o.object, ['spec', 'replicas']);
+      return replicas === undefined ? [] : [{ title: `Set replicas to ${replicas + 1}`, ruleId: problem.ruleId, edits: [{ uri, start: problem.start, end: problem.end, newText: String(replicas + 1) }] }];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The immutable way to change a template: restore the original, add the edited copy under a new name, repoint. */
+function copyTemplateFix(index: WorkspaceIndex, o: IndexedObject, problem: Problem): Fix[] {
+  const text = index.file(o.uri)?.text ?? '';
+  const original = index.baselineText(o);
+  if (original === undefined) return [];
+  const newName = nextTemplateName(index, o);
+  const nameAt = locate(o.doc.document, text, ['metadata', 'name']);
+  const edited = text.slice(o.doc.start, nameAt.start) + newName + text.slice(nameAt.end, o.doc.end);
+  const restoreAndAppend: TextEdit = {
+    uri: o.uri,
+    start: o.doc.start,
+    end: o.doc.end,
+    newText: `${original.replace(/\n*$/, '\n')}---\n${edited.replace(/\n*$/, '\n')}`,
+  };
+  const repoints = index.referencesTo(o).map(({ from, ref }) => {
+    const fromText = index.file(from.uri)?.text ?? '';
+    const at = locate(from.doc.document, fromText, [...ref.path, 'name']);
+    return { uri: from.uri, start: at.start, end: at.end, newText: newName };
+  });
+  return [
+    {
+      title: `Keep ${o.name} unchanged, save this spec as ${newName} and repoint ${repoints.length} reference(s)`,
+      ruleId: problem.ruleId,
+      edits: [restoreAndAppend, ...repoints],
+      preferred: true,
+    },
+  ];
+}

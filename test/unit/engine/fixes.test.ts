@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fixesFor, type TextEdit } from '../../../server/engine/fixes';
+import { validateFile } from '../../../server/engine/validate';
+import { WorkspaceIndex } from '../../../server/engine/workspaceIndex';
+import { cluster, POOLS, TEMPLATES } from '../../fixtures/engine-cluster';
+
+function apply(text: string, edits: readonly TextEdit[]): string {
+  return [...edits].sort((a, b) => b.start - a.start).reduce((t, e) => t.slice(0, e.start) + e.newText + t.slice(e.end), text);
+}
+
+function problemsOf(index: WorkspaceIndex, uri: string) {
+  const file = index.file(uri);
+  assert.ok(file);
+  return validateFile(file, index);
+}
+
+describe('quick fixes', () => {
+  it('copies an edited template under a new name, restores the original and repoints the references', () => {
+    const index = new WorkspaceIndex();
+    const changed = TEMPLATES.replace('vmTemplateName: alaudaos-v4.3.2-x86\n      ipHostPoolRef: {name: demo-wk-pool}', 'vmTemplateName: alaudaos-v4.4.0-x86\n      ipHostPoolRef: {name: demo-wk-pool}');
+    index.setBaseline('file:///templates.yaml', TEMPLATES);
+    index.set('file:///templates.yaml', changed);
+    index.set('file:///pools.yaml', POOLS);
+    index.set('file:///cluster.yaml', cluster());
+    const problem = problemsOf(index, 'file:///templates.yaml').find((p) => p.ruleId === 'template-edited-in-place');
+    assert.ok(problem);
+    const [fix] = fixesFor(index, 'file:///templates.yaml', problem);
+    assert.ok(fix);
+    assert.match(fix.title, /save this spec as demo-wk-v2 and repoint 1 reference/);
+
+    const files: Record<string, string> = { 'file:///templates.yaml': changed, 'file:///cluster.yaml': cluster() };
+    for (const uri of Object.keys(files)) files[uri] = apply(files[uri] ?? '', fix.edits.filter((e) => e.uri === uri));
+    const templates = files['file:///templates.yaml'] ?? '';
+    assert.match(templates, /name: demo-wk-v1[\s\S]*alaudaos-v4\.3\.2-x86[\s\S]*name: demo-wk-v2[\s\S]*alaudaos-v4\.4\.0-x86/);
+    assert.match(files['file:///cluster.yaml'] ?? '', /kind: DCSMachineTemplate, name: demo-wk-v2\}/);
+
+    for (const [uri, text] of Object.entries(files)) index.set(uri, text);
+    assert.deepEqual(problemsOf(index, 'file:///templates.yaml').map((p) => p.ruleId), []);
+    assert.deepEqual(problemsOf(index, 'file:///cluster.yaml').map((p) => p.ruleId), ['kcp-single-replica']);
+  });
+
+  it('creates a missing referenced object that then resolves', () => {
+    const index = new WorkspaceIndex();
+    index.set('file:///cluster.yaml', cluster({ mdInfraName: 'demo-wk-v9' }));
+    const problem = problemsOf(index, 'file:///cluster.yaml').find((p) => p.ruleId === 'ref-not-found' && p.message.includes('demo-wk-v9'));
+    assert.ok(problem);
+    const [fix] = fixesFor(index, 'file:///cluster.yaml', problem);
+    assert.ok(fix);
+    assert.equal(fix.title, 'Create DCSMachineTemplate demo-wk-v9 in this file');
+    index.set('file:///cluster.yaml', apply(cluster({ mdInfraName: 'demo-wk-v9' }), fix.edits));
+    assert.ok(!problemsOf(index, 'file:///cluster.yaml').some((p) => p.ruleId === 'ref-not-found' && p.message.includes('demo-wk-v9')));
+  });
+
+  it('prefixes a version with v and makes control-plane replicas odd', () => {
+    const index = new WorkspaceIndex();
+    const text = cluster({ mdVersion: '1.34.2', kcpReplicas: 2 });
+    index.set('file:///cluster.yaml', text);
+    const problems = problemsOf(index, 'file:///cluster.yaml');
+    const edits = problems.flatMap((p) => fixesFor(index, 'file:///cluster.yaml', p)).flatMap((f) => f.edits);
+    const fixed = apply(text, edits);
+    assert.match(fixed, /version: v1\.34\.2\n {6}bootstrap/);
+    assert.match(fixed, /replicas: 3/);
+  });
+});
