@@ -27,7 +27,7 @@ export function workspaceCompletions(index: WorkspaceIndex, uri: string, offset:
   if (/\$\{[A-Za-z0-9_]*$/.test(text.slice(lineStart, offset))) return variables(index);
   const o = file?.objects.find((x) => x.doc.start <= offset && offset <= x.doc.end);
   if (!o) return [];
-  const at = pathAt(o.doc.document, offset);
+  const at = pathAt(o.doc, offset);
   if (at.on !== 'value') return [];
   const field = at.path[at.path.length - 1];
   const parent = at.path.slice(0, -1);

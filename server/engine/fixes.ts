@@ -73,7 +73,7 @@ function copyTemplateFix(index: WorkspaceIndex, o: IndexedObject, problem: Probl
   const original = index.baselineText(o);
   if (original === undefined) return [];
   const newName = nextTemplateName(index, o);
-  const nameAt = locate(o.doc.document, text, ['metadata', 'name']);
+  const nameAt = locate(o.doc, ['metadata', 'name']);
   const edited = text.slice(o.doc.start, nameAt.start) + newName + text.slice(nameAt.end, o.doc.end);
   const restoreAndAppend: TextEdit = {
     uri: o.uri,
@@ -82,8 +82,7 @@ function copyTemplateFix(index: WorkspaceIndex, o: IndexedObject, problem: Probl
     newText: `${original.replace(/\n*$/, '\n')}---\n${edited.replace(/\n*$/, '\n')}`,
   };
   const repoints = index.referencesTo(o).map(({ from, ref }) => {
-    const fromText = index.file(from.uri)?.text ?? '';
-    const at = locate(from.doc.document, fromText, [...ref.path, 'name']);
+    const at = locate(from.doc, [...ref.path, 'name']);
     return { uri: from.uri, start: at.start, end: at.end, newText: newName };
   });
   return [

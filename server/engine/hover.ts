@@ -41,7 +41,7 @@ export function hoverAt(index: WorkspaceIndex, uri: string, offset: number, vars
   const file = index.file(uri);
   const o = file?.objects.find((x) => x.doc.start <= offset && offset <= x.doc.end);
   if (!file || !o) return undefined;
-  const at = pathAt(o.doc.document, offset);
+  const at = pathAt(o.doc, offset);
   const scalar = at.scalar;
   if (scalar && typeof scalar.value === 'string') {
     const placeholder = findPlaceholders(file.text.slice(scalar.start, scalar.end)).find(

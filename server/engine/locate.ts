@@ -1,6 +1,7 @@
 // Maps a field path (["spec", "pool", 1, "ip"]) to the range of that field in a parsed YAML document.
 // When the field does not exist (a missing required field), the range of its closest existing parent's key.
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import type { ManifestDoc } from './manifest';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -14,7 +15,14 @@ export interface Located {
 /** Where to point: the key of a field (unknown field, missing child) or its value (wrong type, bad value). */
 export type Target = 'key' | 'value';
 
-export function locate(document: Document.Parsed, text: string, path: FieldPath, target: Target = 'value'): Located {
+/** The range (file offsets) of a field of a document. */
+export function locate(doc: ManifestDoc, path: FieldPath, target: Target = 'value'): Located {
+  const found = locateInChunk(doc, path, target);
+  return { start: found.start + doc.offset, end: found.end + doc.offset, exact: found.exact };
+}
+
+function locateInChunk(doc: ManifestDoc, path: FieldPath, target: Target): Located {
+  const { document, chunk: text } = doc;
   const root = document.contents;
   const docRange = document.range;
   let fallback: Located = { start: docRange[0], end: Math.min(docRange[1], docRange[0] + 1), exact: false };

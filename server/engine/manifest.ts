@@ -1,5 +1,7 @@
 // Multi-document YAML -> one ManifestDoc per document: what identifies the object, its plain value,
 // and the parsed node tree that maps every field back to its exact range in the text.
+// The text is cut at document markers and each chunk is parsed on its own, so an edit re-parses only
+// the chunk it touches (a ChunkCache keeps the others); node ranges are relative to their chunk.
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 
 export interface ManifestDoc {
@@ -10,8 +12,12 @@ export interface ManifestDoc {
   readonly namespace: string | undefined;
   /** The document as plain data, or undefined when it could not be converted (alias bomb, not a map). */
   readonly object: Record<string, unknown> | undefined;
+  /** The parsed document; its node ranges count from `offset`. */
   readonly document: Document.Parsed;
-  /** Offsets of the whole document in the text. */
+  /** Where the chunk holding this document starts in the file, and the chunk's text. */
+  readonly offset: number;
+  readonly chunk: string;
+  /** Offsets of the whole document in the file. */
   readonly start: number;
   readonly end: number;
 }
@@ -25,15 +31,34 @@ export interface SyntaxProblem {
 export interface ParsedManifest {
   readonly docs: readonly ManifestDoc[];
   readonly syntaxErrors: readonly SyntaxProblem[];
-  readonly lineCounter: LineCounter;
+}
+
+/** Parsed chunks by their text: what stays the same between two versions of a file is parsed once. */
+export type ChunkCache = Map<string, ParsedChunk>;
+
+interface ChunkDoc {
+  readonly document: Document.Parsed;
+  readonly object: Record<string, unknown> | undefined;
+  readonly problems: readonly SyntaxProblem[];
+}
+
+export interface ParsedChunk {
+  readonly docs: readonly ChunkDoc[];
 }
 
 /** Alias expansion bound: a "billion laughs" document fails conversion instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 100;
 
+/** A document marker at column 0 always starts a new document, even after a block scalar. */
+const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
 /** A cheap test before parsing: Kubernetes manifests name an apiVersion and a kind at the top level. */
 export function looksLikeKubernetesYaml(text: string): boolean {
   return /^apiVersion\s*:/m.test(text) && /^kind\s*:/m.test(text);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringField(object: Record<string, unknown> | undefined, ...path: string[]): string | undefined {
@@ -42,34 +67,57 @@ function stringField(object: Record<string, unknown> | undefined, ...path: strin
   return typeof value === 'string' ? value : undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Offsets where chunks start: 0 and every document marker after it. */
+function chunkStarts(text: string): number[] {
+  const starts = [0];
+  for (const m of text.matchAll(DOCUMENT_MARKER)) if (m.index > 0) starts.push(m.index);
+  return starts;
 }
 
-export function parseManifest(text: string): ParsedManifest {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+function parseChunk(chunk: string): ParsedChunk {
+  const documents = parseAllDocuments(chunk, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(documents) ? documents : [];
+  return {
+    docs: list.map((document) => {
+      const problems: SyntaxProblem[] = document.errors.map((e) => ({ message: e.message, start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) }));
+      return { document, object: toObject(document, problems), problems };
+    }),
+  };
+}
+
+export function parseManifest(text: string, cache?: ChunkCache): ParsedManifest {
+  const starts = chunkStarts(text);
+  const docs: ManifestDoc[] = [];
   const syntaxErrors: SyntaxProblem[] = [];
-  const docs = list.map((document, index): ManifestDoc => {
-    for (const e of document.errors) {
-      syntaxErrors.push({ message: e.message, start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) });
+  const used: ChunkCache = new Map();
+  starts.forEach((offset, i) => {
+    const chunk = text.slice(offset, starts[i + 1] ?? text.length);
+    const parsed = cache?.get(chunk) ?? used.get(chunk) ?? parseChunk(chunk);
+    used.set(chunk, parsed);
+    for (const d of parsed.docs) {
+      for (const p of d.problems) syntaxErrors.push({ message: p.message, start: p.start + offset, end: p.end + offset });
+      const [start, , end] = d.document.range;
+      docs.push({
+        index: docs.length,
+        apiVersion: stringField(d.object, 'apiVersion'),
+        kind: stringField(d.object, 'kind'),
+        name: stringField(d.object, 'metadata', 'name'),
+        namespace: stringField(d.object, 'metadata', 'namespace'),
+        object: d.object,
+        document: d.document,
+        offset,
+        chunk,
+        start: start + offset,
+        end: end + offset,
+      });
     }
-    const object = toObject(document, syntaxErrors);
-    const [start, , end] = document.range;
-    return {
-      index,
-      apiVersion: stringField(object, 'apiVersion'),
-      kind: stringField(object, 'kind'),
-      name: stringField(object, 'metadata', 'name'),
-      namespace: stringField(object, 'metadata', 'namespace'),
-      object,
-      document,
-      start,
-      end,
-    };
   });
-  return { docs, syntaxErrors, lineCounter };
+  // Keep only this version's chunks: the cache never grows past one file's worth.
+  if (cache) {
+    cache.clear();
+    for (const [k, v] of used) cache.set(k, v);
+  }
+  return { docs, syntaxErrors };
 }
 
 function toObject(document: Document.Parsed, problems: SyntaxProblem[]): Record<string, unknown> | undefined {

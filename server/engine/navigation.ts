@@ -16,9 +16,8 @@ function objectAt(index: WorkspaceIndex, uri: string, offset: number): IndexedOb
   return index.file(uri)?.objects.find((o) => o.doc.start <= offset && offset <= o.doc.end);
 }
 
-function nameSpan(index: WorkspaceIndex, o: IndexedObject, path: readonly (string | number)[]): TextSpan {
-  const text = index.file(o.uri)?.text ?? '';
-  const at = locate(o.doc.document, text, path);
+function nameSpan(o: IndexedObject, path: readonly (string | number)[]): TextSpan {
+  const at = locate(o.doc, path);
   return { uri: o.uri, start: at.start, end: at.end };
 }
 
@@ -26,7 +25,7 @@ function nameSpan(index: WorkspaceIndex, o: IndexedObject, path: readonly (strin
 export function refAt(index: WorkspaceIndex, uri: string, offset: number): { from: IndexedObject; ref: ObjectRef } | undefined {
   const from = objectAt(index, uri, offset);
   if (!from) return undefined;
-  const { path } = pathAt(from.doc.document, offset);
+  const { path } = pathAt(from.doc, offset);
   const ref = refsOf(from.object).find((r) => isDeepStrictEqual(path.slice(0, r.path.length), [...r.path]) && path.length <= r.path.length + 1);
   return ref ? { from, ref } : undefined;
 }
@@ -38,7 +37,7 @@ export function targetsOf(index: WorkspaceIndex, ref: ObjectRef): readonly Index
 export function definitionAt(index: WorkspaceIndex, uri: string, offset: number): TextSpan[] {
   const found = refAt(index, uri, offset);
   if (!found) return [];
-  return targetsOf(index, found.ref).map((t) => nameSpan(index, t, ['metadata', 'name']));
+  return targetsOf(index, found.ref).map((t) => nameSpan(t, ['metadata', 'name']));
 }
 
 /** On an object's name (or on a reference to it): every reference to that object, and optionally its name. */
@@ -46,6 +45,6 @@ export function referencesAt(index: WorkspaceIndex, uri: string, offset: number,
   const viaRef = refAt(index, uri, offset);
   const target = viaRef ? targetsOf(index, viaRef.ref)[0] : objectAt(index, uri, offset);
   if (!target) return [];
-  const spans = index.referencesTo(target).map(({ from, ref }) => nameSpan(index, from, [...ref.path, 'name']));
-  return includeDeclaration ? [nameSpan(index, target, ['metadata', 'name']), ...spans] : spans;
+  const spans = index.referencesTo(target).map(({ from, ref }) => nameSpan(from, [...ref.path, 'name']));
+  return includeDeclaration ? [nameSpan(target, ['metadata', 'name']), ...spans] : spans;
 }

@@ -1,6 +1,7 @@
 // The reverse of locate(): which field a text offset is in, for completion, hover and navigation.
-import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import type { FieldPath } from './locate';
+import type { ManifestDoc } from './manifest';
 
 export interface PathAt {
   /** The path of the field whose key or value holds the offset. */
@@ -15,9 +16,16 @@ function contains(node: Node | null | undefined, offset: number): node is Node {
   return !!node?.range && node.range[0] <= offset && offset <= node.range[1];
 }
 
-export function pathAt(document: Document.Parsed, offset: number): PathAt {
+/** The field at a file offset inside `doc`; scalar ranges are file offsets too. */
+export function pathAt(doc: ManifestDoc, fileOffset: number): PathAt {
+  const found = pathAtInChunk(doc, fileOffset - doc.offset);
+  const s = found.scalar;
+  return s ? { ...found, scalar: { value: s.value, start: s.start + doc.offset, end: s.end + doc.offset } } : found;
+}
+
+function pathAtInChunk(doc: ManifestDoc, offset: number): PathAt {
   const path: (string | number)[] = [];
-  let node: Node | null = document.contents;
+  let node: Node | null = doc.document.contents;
   for (;;) {
     if (isMap(node)) {
       const pair = node.items.find((p) => contains(p.key as Node | null, offset) || contains(p.value as Node | null, offset));

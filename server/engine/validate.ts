@@ -66,12 +66,12 @@ export function validateFile(file: ParsedFile, index: WorkspaceIndex, options: V
     }
   }
   for (const o of file.objects) {
-    if (options.schemas) problems.push(...schemaProblems(file, o, options, severityOf));
+    if (options.schemas) problems.push(...schemaProblems(o, options, severityOf));
     for (const rule of rules) {
       const severity = severityOf(rule.id, rule.defaultSeverity);
       if (severity === 'off') continue;
       for (const f of rule.check(o, index)) {
-        const at = locate(o.doc.document, file.text, f.path, f.target);
+        const at = locate(o.doc, f.path, f.target);
         problems.push({ ruleId: rule.id, severity, message: f.message, start: at.start, end: at.end, path: f.path, data: f.data });
       }
     }
@@ -80,7 +80,6 @@ export function validateFile(file: ParsedFile, index: WorkspaceIndex, options: V
 }
 
 function schemaProblems(
-  file: ParsedFile,
   o: IndexedObject,
   options: ValidateOptions,
   severityOf: (id: string, fallback: Severity) => SeveritySetting,
@@ -93,7 +92,7 @@ function schemaProblems(
     if (hasPlaceholder(get(subject, f.path))) continue;
     const severity = severityOf(f.ruleId, SCHEMA_SEVERITY);
     if (severity === 'off') continue;
-    const at = locate(o.doc.document, file.text, f.path, f.target);
+    const at = locate(o.doc, f.path, f.target);
     problems.push({ ruleId: f.ruleId, severity, message: f.message, start: at.start, end: at.end, path: f.path });
   }
   return problems;

@@ -1,6 +1,6 @@
 // Every manifest object of the workspace, keyed by group/kind/namespace/name, updated one file at a time.
 import { parseApiVersion } from '../../src/shared/gvk';
-import { parseManifest, type ManifestDoc, type ParsedManifest } from './manifest';
+import { parseManifest, type ChunkCache, type ManifestDoc, type ParsedManifest } from './manifest';
 import { refsOf, type ObjectRef } from './objects';
 
 export interface IndexedObject {
@@ -29,8 +29,8 @@ export function keyOf(o: Pick<IndexedObject, 'group' | 'kind' | 'namespace' | 'n
   return objectKey(o.group, o.kind, o.namespace, o.name);
 }
 
-export function parseFile(uri: string, text: string): ParsedFile {
-  const manifest = parseManifest(text);
+export function parseFile(uri: string, text: string, cache?: ChunkCache): ParsedFile {
+  const manifest = parseManifest(text, cache);
   const objects: IndexedObject[] = [];
   for (const doc of manifest.docs) {
     if (!doc.object || !doc.apiVersion || !doc.kind || !doc.name) continue;
@@ -42,6 +42,8 @@ export function parseFile(uri: string, text: string): ParsedFile {
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, ParsedFile>();
+  /** Parsed chunks of each file's current text, so an edit re-parses only what changed. */
+  private readonly chunks = new Map<string, ChunkCache>();
   private readonly byKey = new Map<string, IndexedObject[]>();
   /** Referenced key -> the objects that reference it. */
   private readonly referrers = new Map<string, { from: IndexedObject; ref: ObjectRef }[]>();
@@ -52,8 +54,10 @@ export class WorkspaceIndex {
   set(uri: string, text: string): ParsedFile {
     const previous = this.files.get(uri);
     if (previous?.text === text) return previous;
+    const cache: ChunkCache = this.chunks.get(uri) ?? new Map();
     this.remove(uri);
-    const file = parseFile(uri, text);
+    this.chunks.set(uri, cache);
+    const file = parseFile(uri, text, cache);
     this.files.set(uri, file);
     for (const o of file.objects) {
       push(this.byKey, keyOf(o), o);
@@ -64,6 +68,7 @@ export class WorkspaceIndex {
 
   remove(uri: string): void {
     const file = this.files.get(uri);
+    this.chunks.delete(uri);
     if (!file) return;
     this.files.delete(uri);
     for (const o of file.objects) {

@@ -16,7 +16,7 @@ data:
 function at(path: (string | number)[], target: 'key' | 'value' = 'value') {
   const doc = parseManifest(text).docs[0];
   assert.ok(doc);
-  const r = locate(doc.document, text, path, target);
+  const r = locate(doc, path, target);
   return { text: text.slice(r.start, r.end), exact: r.exact };
 }
 
@@ -65,5 +65,27 @@ describe('parseManifest', () => {
   it('reports duplicate keys as syntax errors', () => {
     const parsed = parseManifest('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n');
     assert.equal(parsed.syntaxErrors.length, 1);
+  });
+});
+
+describe('incremental parsing', () => {
+  it('re-parses only the edited document and keeps every range exact', () => {
+    const a = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n';
+    const b = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n';
+    const cache = new Map();
+    const first = parseManifest(`${a}---\n${b}`, cache);
+    const edited = `${a.replace('name: a', 'name: aaaa')}---\n${b}`;
+    const second = parseManifest(edited, cache);
+    assert.notEqual(second.docs[0]?.object, first.docs[0]?.object);
+    assert.equal(second.docs[1]?.object, first.docs[1]?.object, 'the untouched document is reused');
+    const doc = second.docs[1];
+    assert.ok(doc);
+    const r = locate(doc, ['metadata', 'name']);
+    assert.equal(edited.slice(r.start, r.end), 'b');
+  });
+
+  it('treats a marker at column 0 after a block scalar as a new document', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  script: |\n    echo hi\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\n';
+    assert.deepEqual(parseManifest(text).docs.map((d) => d.kind), ['ConfigMap', 'Secret']);
   });
 });

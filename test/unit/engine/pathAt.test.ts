@@ -18,7 +18,7 @@ spec:
 function at(marker: string, delta = 0) {
   const doc = parseManifest(text).docs[0];
   assert.ok(doc);
-  return pathAt(doc.document, text.indexOf(marker) + delta);
+  return pathAt(doc, text.indexOf(marker) + delta);
 }
 
 describe('pathAt', () => {
