@@ -1,6 +1,6 @@
 // Every manifest object of the workspace, keyed by group/kind/namespace/name, updated one file at a time.
 import { parseApiVersion } from '../../src/shared/gvk';
-import { parseManifest, type ChunkCache, type ManifestDoc, type ParsedManifest } from './manifest';
+import { parseManifest, type ChunkCache, type ManifestDoc, type ParsedChunk, type ParsedManifest } from './manifest';
 import { refsOf, type ObjectRef } from './objects';
 
 export interface IndexedObject {
@@ -54,7 +54,7 @@ export class WorkspaceIndex {
   set(uri: string, text: string): ParsedFile {
     const previous = this.files.get(uri);
     if (previous?.text === text) return previous;
-    const cache: ChunkCache = this.chunks.get(uri) ?? new Map();
+    const cache = this.chunks.get(uri) ?? new Map<string, ParsedChunk>();
     this.remove(uri);
     this.chunks.set(uri, cache);
     const file = parseFile(uri, text, cache);
