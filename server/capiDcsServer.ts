@@ -32,7 +32,8 @@ import { Positions, toCodeAction, toCompletionItem, toHover } from './handlers/f
 import { committedContent } from './workspace/baseline';
 import { findManifestFiles } from './workspace/scan';
 
-const VALIDATION_DELAY_MS = 75;
+// Validation is fast and incremental: only coalesce the notifications that arrive in one burst.
+const VALIDATION_DELAY_MS = 0;
 
 export class CapiDcsServer {
   readonly documents = new TextDocuments(TextDocument);
