@@ -1,6 +1,7 @@
 // Bundles every program the project ships with esbuild.
 // Extension and language server go into the VSIX; the others are command-line entry points.
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
@@ -37,6 +38,12 @@ const common = {
 
 // A production build starts from an empty dist/, so no stale source map reaches the VSIX.
 if (production) rmSync('dist', { recursive: true, force: true });
+
+// The Cluster API schemas come from the CRDs of the pinned sigs.k8s.io/cluster-api module (Go's module
+// cache): build output, shipped in the VSIX as dist/schemas/capi-crds.json.
+if (!existsSync('dist/schemas/capi-crds.json')) {
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-capi-schemas.ts', 'dist/schemas'], { stdio: 'inherit' });
+}
 
 const contexts = [
   await esbuild.context({ ...common, entryPoints: programs.filter((p) => p.out !== 'cli'), outdir: 'dist' }),

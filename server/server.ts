@@ -1,7 +1,16 @@
-// The language server process: one connection, one CapiDcsServer.
+// The language server process: one connection, one CapiDcsServer, the bundled schema catalog.
+import { join } from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { loadBundledCatalog } from '../src/shared/schema/bundled';
+import { ManifestValidator } from '../src/shared/schema/validate';
 import { CapiDcsServer } from './capiDcsServer';
+import { CatalogSchemaChecker } from './engine/schemaChecker';
 
+// dist/schemas next to dist/server.js in the VSIX; tests running the sources point at the build output.
+const schemaDir = process.env.CAPI_DCS_SCHEMA_DIR ?? join(__dirname, 'schemas');
 const connection = createConnection(ProposedFeatures.all);
-new CapiDcsServer(connection);
+const validator = new ManifestValidator(loadBundledCatalog(schemaDir));
+new CapiDcsServer(connection, new CatalogSchemaChecker(validator));
 connection.listen();
+// Compile the schemas in the background, so the first document does not wait for them.
+void validator.warmUp();

@@ -25,6 +25,8 @@ export interface SchemaFinding {
   readonly path: FieldPath;
   readonly message: string;
   readonly target?: Target;
+  /** The catalog's own severity; the rule's setting, when there is one, wins. */
+  readonly severity?: Severity;
 }
 
 /** What the engine needs of a schema catalog; undefined from `check` means "no schema for this kind". */
@@ -90,7 +92,7 @@ function schemaProblems(
   for (const f of findings) {
     // A value that is still a ${VAR} placeholder is a hole of the field's type: no type, enum or format error.
     if (hasPlaceholder(get(subject, f.path))) continue;
-    const severity = severityOf(f.ruleId, SCHEMA_SEVERITY);
+    const severity = severityOf(f.ruleId, f.severity ?? SCHEMA_SEVERITY);
     if (severity === 'off') continue;
     const at = locate(o.doc, f.path, f.target);
     problems.push({ ruleId: f.ruleId, severity, message: f.message, start: at.start, end: at.end, path: f.path });

@@ -1,7 +1,24 @@
-// Which schemas the lint command validates against: none yet (the schema catalog plugs in here).
+// Which schemas the lint command validates against: the catalog bundled next to dist/cli.js, or the CRDs
+// installed in a live management cluster (--kubeconfig / --kube-context), through the same conversion.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { CatalogSchemaChecker } from '../../server/engine/schemaChecker';
 import type { SchemaChecker } from '../../server/engine/validate';
-import type { LintArgs } from './args';
+import { loadBundledCatalog } from '../shared/schema/bundled';
+import { catalogFromCluster } from '../shared/schema/fromCluster';
+import { ManifestValidator } from '../shared/schema/validate';
+import { UsageError, type LintArgs } from './args';
 
-export function loadSchemas(_args: LintArgs): Promise<SchemaChecker | undefined> {
-  return Promise.resolve(undefined);
+export async function loadSchemas(args: LintArgs): Promise<SchemaChecker> {
+  if (args.kubeconfig !== undefined || args.kubeContext !== undefined) {
+    const kubeconfig = args.kubeconfig ?? process.env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
+    try {
+      const catalog = await catalogFromCluster(kubeconfig, { context: args.kubeContext });
+      return new CatalogSchemaChecker(new ManifestValidator(catalog));
+    } catch (error) {
+      throw new UsageError(`cannot read the CRDs of the management cluster (${kubeconfig}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const schemaDir = process.env.CAPI_DCS_SCHEMA_DIR ?? join(__dirname, 'schemas');
+  return new CatalogSchemaChecker(new ManifestValidator(loadBundledCatalog(schemaDir)));
 }

@@ -6,6 +6,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
 export const serverEntry = resolve(__dirname, '..', '..', 'server', 'server.ts');
+/** The schema catalog's build output (npm run build writes it). */
+const schemaDir = resolve(__dirname, '..', '..', 'dist', 'schemas');
 
 export class LspClient {
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
@@ -25,7 +27,7 @@ export class LspClient {
   }
 
   static async start(workspaceFolder: string | undefined, settings: Record<string, unknown> = {}): Promise<LspClient> {
-    const child = spawn(process.execPath, ['--import', 'tsx', serverEntry, '--stdio'], { stdio: 'pipe' });
+    const child = spawn(process.execPath, ['--import', 'tsx', serverEntry, '--stdio'], { stdio: 'pipe', env: { ...process.env, CAPI_DCS_SCHEMA_DIR: schemaDir } });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new LspClient(child, connection);
     connection.listen();
@@ -57,7 +59,7 @@ export class LspClient {
   }
 
   /** The next diagnostics for `uri` that satisfy `accept` (the latest ones if they already do). */
-  async diagnosticsFor(uri: string, accept: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
+  async diagnosticsFor(uri: string, accept: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 30_000): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = this.diagnostics.get(uri);

@@ -18,6 +18,8 @@ describe('capi-dcs lint', () => {
   let dir: string;
 
   before(() => {
+    // The sources run here, not dist/cli.js: point them at the schema catalog the build wrote.
+    process.env.CAPI_DCS_SCHEMA_DIR = join(__dirname, '..', '..', '..', 'dist', 'schemas');
     dir = mkdtempSync(join(tmpdir(), 'capi-dcs-lint-'));
     writeFileSync(join(dir, 'pools.yaml'), POOLS);
     writeFileSync(join(dir, 'templates.yaml'), TEMPLATES);
@@ -47,10 +49,13 @@ describe('capi-dcs lint', () => {
   });
 
   it('--max-warnings and --quiet', async () => {
-    writeFileSync(join(dir, 'extra.yaml'), 'apiVersion: cluster.x-k8s.io/v1beta2\nkind: MachineDeployment\nmetadata: {name: x, namespace: ns}\nspec: {clusterName: ghost}\n');
+    // A schema-valid MachineDeployment linted alone: only warnings (its Cluster and templates are elsewhere).
+    const deployment = cluster({ mdClusterName: 'ghost' }).split('---\n').find((d) => d.includes('kind: MachineDeployment')) ?? '';
+    writeFileSync(join(dir, 'extra.yaml'), deployment.replace('demo-md-0', 'x-md').replaceAll('cluster.x-k8s.io/cluster-name: demo', 'cluster.x-k8s.io/cluster-name: ghost'));
     try {
       const json = JSON.parse((await run('--format', 'json', '--fail-on', 'error', 'extra.yaml')).output) as JsonOutput;
-      assert.deepEqual(json.problems.map((p) => p.ruleId), ['cluster-not-found']);
+      assert.deepEqual(json.problems.map((p) => p.ruleId), ['ref-not-found', 'ref-not-found', 'cluster-not-found']);
+      assert.ok(json.problems.every((p) => p.severity === 'warning'));
       assert.equal((await run('--fail-on', 'error', 'extra.yaml')).status, 0);
       assert.equal((await run('--max-warnings', '0', 'extra.yaml')).status, 1);
       assert.doesNotMatch((await run('--quiet', 'extra.yaml')).output, /cluster-not-found/);

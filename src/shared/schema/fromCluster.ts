@@ -1,0 +1,84 @@
+// A catalog from a live management cluster: the CRDs it has installed, converted exactly like the
+// bundled ones, so manifests are checked against the versions the cluster really runs.
+import { request, type RequestOptions } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { isClusterApiGroup } from '../gvk';
+import { coreEntries } from './bundled';
+import { entriesFromCrd, SchemaCatalog } from './catalog';
+import { isCustomResourceDefinition, type CustomResourceDefinition } from './crd';
+
+const CRD_LIST_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+const PAGE_SIZE = 200;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface ClusterCatalogOptions {
+  /** Kubeconfig context; default the file's current context. */
+  readonly context?: string;
+  /** Which CRD groups to read; default the Cluster API groups (DCS included). */
+  readonly includeGroup?: (group: string) => boolean;
+  readonly signal?: AbortSignal;
+}
+
+export class ClusterReadError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+    this.name = 'ClusterReadError';
+  }
+}
+
+async function getJson(kc: KubeConfig, path: string, signal: AbortSignal | undefined): Promise<unknown> {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new ClusterReadError('the kubeconfig has no current cluster');
+  const options: RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, timeout: REQUEST_TIMEOUT_MS };
+  await kc.applyToHTTPSOptions(options); // CA, client certificate or token, as the kubeconfig says
+  if (signal) options.signal = signal;
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, server), options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const status = res.statusCode ?? 0;
+        if (status !== 200) {
+          reject(new ClusterReadError(`GET ${path}: HTTP ${String(status)}`, status));
+          return;
+        }
+        try {
+          resolve(JSON.parse(body));
+        } catch {
+          reject(new ClusterReadError(`GET ${path}: the answer is not JSON`));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new ClusterReadError(`GET ${path}: no answer within ${String(REQUEST_TIMEOUT_MS)} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Every installed CRD of the selected groups, in wire format. */
+export async function readClusterCrds(kubeconfigPath: string, options: ClusterCatalogOptions = {}): Promise<CustomResourceDefinition[]> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  if (options.context !== undefined) kc.setCurrentContext(options.context);
+  const include = options.includeGroup ?? isClusterApiGroup;
+  const crds: CustomResourceDefinition[] = [];
+  let next = '';
+  do {
+    const query = `?limit=${String(PAGE_SIZE)}${next ? `&continue=${encodeURIComponent(next)}` : ''}`;
+    const page = (await getJson(kc, CRD_LIST_PATH + query, options.signal)) as { items?: unknown[]; metadata?: { continue?: string } };
+    for (const item of page.items ?? []) if (isCustomResourceDefinition(item) && include(item.spec.group)) crds.push(item);
+    next = page.metadata?.continue ?? '';
+  } while (next);
+  return crds;
+}
+
+/**
+ * The catalog of a live cluster: core kinds (bundled; the cluster serves their schemas elsewhere) plus
+ * every installed CRD of the selected groups.
+ */
+export async function catalogFromCluster(kubeconfigPath: string, options: ClusterCatalogOptions = {}): Promise<SchemaCatalog> {
+  const crds = await readClusterCrds(kubeconfigPath, options);
+  return new SchemaCatalog([...coreEntries(), ...crds.flatMap((crd) => entriesFromCrd(crd, 'cluster'))]);
+}
