@@ -23,7 +23,8 @@ import { withDefaults, type ServerSettings } from '../src/shared/settings';
 import { looksLikeKubernetesYaml } from './engine/manifest';
 import { validateFile, type SchemaChecker, type ValidateOptions } from './engine/validate';
 import { WorkspaceIndex } from './engine/workspaceIndex';
-import { workspaceCompletions } from './engine/completion';
+import { workspaceCompletions, type CompletionEntry } from './engine/completion';
+import { schemaCompletions, type SchemaSource } from './engine/schemaCompletion';
 import { fixesFor } from './engine/fixes';
 import { hoverAt } from './engine/hover';
 import { definitionAt, referencesAt } from './engine/navigation';
@@ -46,7 +47,7 @@ export class CapiDcsServer {
 
   constructor(
     private readonly connection: Connection,
-    private readonly schemas?: SchemaChecker,
+    private readonly schemas?: SchemaChecker & SchemaSource,
   ) {
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => void this.initialized());
@@ -69,12 +70,15 @@ export class CapiDcsServer {
     );
     connection.onHover(({ textDocument, position }) => {
       const document = this.documents.get(textDocument.uri);
-      const found = document ? hoverAt(this.index, textDocument.uri, document.offsetAt(position), this.settings.variables) : undefined;
+      const found = document ? hoverAt(this.index, textDocument.uri, document.offsetAt(position), this.settings.variables, this.schemas) : undefined;
       return document && found ? toHover(document, found.markdown, found.start, found.end) : null;
     });
-    connection.onCompletion(({ textDocument, position }) =>
-      (this.at(textDocument.uri, position, (offset) => workspaceCompletions(this.index, textDocument.uri, offset)) ?? []).map(toCompletionItem),
-    );
+    connection.onCompletion(({ textDocument, position }) => {
+      // An empty YAML file is not indexed (it is no manifest yet): offer to start one.
+      const empty = this.documents.get(textDocument.uri)?.getText().trim() === '';
+      const entries = empty && this.schemas ? schemaCompletions(this.schemas, undefined, 0) : this.at(textDocument.uri, position, (offset) => this.completions(textDocument.uri, offset));
+      return (entries ?? []).map(toCompletionItem);
+    });
     connection.onCodeAction(({ textDocument, context }) => this.codeActions(textDocument.uri, context.diagnostics));
     this.documents.onDidChangeContent(({ document }) => void this.onChange(document));
     this.documents.onDidClose(({ document }) => {
@@ -162,6 +166,13 @@ export class CapiDcsServer {
     const document = this.documents.get(uri);
     if (!document || this.index.file(uri)?.text !== document.getText()) return undefined;
     return work(document.offsetAt(position));
+  }
+
+  private completions(uri: string, offset: number): CompletionEntry[] {
+    const fromWorkspace = workspaceCompletions(this.index, uri, offset);
+    if (fromWorkspace.length > 0 || !this.schemas) return fromWorkspace;
+    const doc = this.index.file(uri)?.manifest.docs.find((d) => d.start <= offset && offset <= d.end + 1);
+    return schemaCompletions(this.schemas, doc, offset);
   }
 
   private codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {

@@ -3,6 +3,7 @@ import { getString, get } from './objects';
 import { refAt, targetsOf } from './navigation';
 import { pathAt } from './pathAt';
 import { findPlaceholders, type Variables } from './placeholders';
+import { schemaAt, type SchemaSource } from './schemaCompletion';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 export interface HoverText {
@@ -37,7 +38,7 @@ function summary(object: Record<string, unknown>, kind: string): string[] {
   return lines;
 }
 
-export function hoverAt(index: WorkspaceIndex, uri: string, offset: number, vars: Variables = {}): HoverText | undefined {
+export function hoverAt(index: WorkspaceIndex, uri: string, offset: number, vars: Variables = {}, schemas?: SchemaSource): HoverText | undefined {
   const file = index.file(uri);
   const o = file?.objects.find((x) => x.doc.start <= offset && offset <= x.doc.end);
   if (!file || !o) return undefined;
@@ -68,5 +69,24 @@ export function hoverAt(index: WorkspaceIndex, uri: string, offset: number, vars
     const namespaceNote = getString(target.object, ['metadata', 'namespace']) === undefined ? ' (default namespace)' : '';
     return { markdown: `${head}${namespaceNote}\n\n${body.join('\n')}`, start: scalar.start, end: scalar.end };
   }
-  return undefined;
+  return schemaHover(o.doc.apiVersion, o.doc.kind, at.path, scalar, schemas);
+}
+
+/** Type, default, enum and description of the field under the cursor, from the schema catalog. */
+function schemaHover(
+  apiVersion: string | undefined,
+  kind: string | undefined,
+  path: readonly (string | number)[],
+  scalar: { start: number; end: number } | undefined,
+  schemas: SchemaSource | undefined,
+): HoverText | undefined {
+  if (!schemas || !apiVersion || !kind || !scalar || path.length === 0) return undefined;
+  const schema = schemaAt(schemas.schemaFor(apiVersion, kind), path);
+  if (!schema) return undefined;
+  const name = path.filter((p) => typeof p === 'string').join('.');
+  const lines = [`**${name}**: \`${typeof schema.type === 'string' ? schema.type : 'any'}\``];
+  if (schema.default !== undefined) lines.push(`default: \`${JSON.stringify(schema.default)}\``);
+  if (Array.isArray(schema.enum)) lines.push(`one of: ${schema.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
+  if (typeof schema.description === 'string') lines.push(schema.description);
+  return { markdown: lines.join('\n\n'), start: scalar.start, end: scalar.end };
 }

@@ -47,6 +47,8 @@ export class WorkspaceIndex {
   private readonly byKey = new Map<string, IndexedObject[]>();
   /** Referenced key -> the objects that reference it. */
   private readonly referrers = new Map<string, { from: IndexedObject; ref: ObjectRef }[]>();
+  /** Values computed from the whole index (see derived()), dropped whenever a file changes. */
+  private readonly memo = new Map<string, unknown>();
   /** The objects of each file as last committed or first read: what "an edit" is measured against. */
   private readonly baselines = new Map<string, { text: string; objects: Map<string, IndexedObject> }>();
 
@@ -54,6 +56,7 @@ export class WorkspaceIndex {
   set(uri: string, text: string): ParsedFile {
     const previous = this.files.get(uri);
     if (previous?.text === text) return previous;
+    this.memo.clear();
     const cache = this.chunks.get(uri) ?? new Map<string, ParsedChunk>();
     this.remove(uri);
     this.chunks.set(uri, cache);
@@ -70,6 +73,7 @@ export class WorkspaceIndex {
     const file = this.files.get(uri);
     this.chunks.delete(uri);
     if (!file) return;
+    this.memo.clear();
     this.files.delete(uri);
     for (const o of file.objects) {
       prune(this.byKey, keyOf(o), (x) => x.uri === uri);
@@ -92,6 +96,17 @@ export class WorkspaceIndex {
     return baseline && before ? baseline.text.slice(before.doc.start, before.doc.end) : undefined;
   }
 
+  /**
+   * A value computed once from the whole index and reused until a file changes: rules that compare
+   * every object with every other one build their lookup table here instead of scanning per object.
+   */
+  derived<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = compute();
+    this.memo.set(key, value);
+    return value;
+  }
+
   file(uri: string): ParsedFile | undefined {
     return this.files.get(uri);
   }
@@ -105,7 +120,7 @@ export class WorkspaceIndex {
   }
 
   /** Objects with this name in this namespace, of any kind: to explain a reference to the wrong kind. */
-  findByName(namespace: string, name: string): IndexedObject[] {
+  findByName(namespace: string, name: string): readonly IndexedObject[] {
     return this.all().filter((o) => o.namespace === namespace && o.name === name);
   }
 
@@ -113,12 +128,12 @@ export class WorkspaceIndex {
     return this.referrers.get(keyOf(target)) ?? [];
   }
 
-  ofKind(kind: string): IndexedObject[] {
-    return this.all().filter((o) => o.kind === kind);
+  ofKind(kind: string): readonly IndexedObject[] {
+    return this.derived(`kind:${kind}`, () => this.all().filter((o) => o.kind === kind));
   }
 
-  all(): IndexedObject[] {
-    return [...this.files.values()].flatMap((f) => f.objects);
+  all(): readonly IndexedObject[] {
+    return this.derived('all', () => [...this.files.values()].flatMap((f) => f.objects));
   }
 }
 

@@ -68,19 +68,39 @@ export const poolSurgeCapacity: Rule = {
 
 const IDENTITY_FIELDS = ['ip', 'hostname', 'machineName'] as const;
 
+/** field + value -> the pools whose entries claim it. */
+function poolIdentities(index: WorkspaceIndex): Map<string, IndexedObject[]> {
+  return index.derived('pool-identities', () => {
+    const owners = new Map<string, IndexedObject[]>();
+    for (const pool of index.ofKind('DCSIpHostnamePool')) {
+      for (const entry of entries(pool)) {
+        for (const field of IDENTITY_FIELDS) {
+          const value = getString(entry, [field]);
+          if (!value) continue;
+          const key = `${field}\u0000${value}`;
+          const list = owners.get(key) ?? [];
+          if (!list.includes(pool)) list.push(pool);
+          owners.set(key, list);
+        }
+      }
+    }
+    return owners;
+  });
+}
+
 export const poolAddressShared: Rule = {
   id: 'pool-address-shared',
   defaultSeverity: 'error',
   description: 'Two DCSIpHostnamePools claim the same IP, hostname or VM name.',
   check(pool: IndexedObject, index: WorkspaceIndex): Finding[] {
     if (pool.kind !== 'DCSIpHostnamePool') return [];
-    const others = index.ofKind('DCSIpHostnamePool').filter((p) => p !== pool && p.group === pool.group);
+    const owners = poolIdentities(index);
     const findings: Finding[] = [];
     entries(pool).forEach((entry, i) => {
       for (const field of IDENTITY_FIELDS) {
         const value = getString(entry, [field]);
         if (!value || hasPlaceholder(value)) continue;
-        const owner = others.find((p) => entries(p).some((e) => getString(e, [field]) === value));
+        const owner = owners.get(`${field}\u0000${value}`)?.find((p) => p !== pool && p.group === pool.group);
         if (owner) {
           findings.push({
             path: ['spec', 'pool', i, field],
