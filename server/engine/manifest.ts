@@ -2,7 +2,11 @@
 // and the parsed node tree that maps every field back to its exact range in the text.
 // The text is cut at document markers and each chunk is parsed on its own, so an edit re-parses only
 // the chunk it touches (a ChunkCache keeps the others); node ranges are relative to their chunk.
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+// Two parsers: js-yaml reads the values fast; the `yaml` package's node tree, which maps fields to ranges,
+// is built only when a range is asked for (a problem to place, a hover, a completion) or when js-yaml
+// cannot read the chunk (then the `yaml` package reports the syntax errors with their ranges).
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 
 export interface ManifestDoc {
   readonly index: number;
@@ -37,7 +41,11 @@ export interface ParsedManifest {
 export type ChunkCache = Map<string, ParsedChunk>;
 
 interface ChunkDoc {
-  readonly document: Document.Parsed;
+  /** The node tree, built on first use. */
+  readonly document: () => Document.Parsed;
+  /** Where the document starts and ends in its chunk. */
+  readonly start: number;
+  readonly end: number;
   readonly object: Record<string, unknown> | undefined;
   readonly problems: readonly SyntaxProblem[];
 }
@@ -48,6 +56,10 @@ export interface ParsedChunk {
 
 /** Alias expansion bound: a "billion laughs" document fails conversion instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 100;
+
+/** More aliases than this in one chunk: read it with the `yaml` package, which bounds their expansion. */
+const MAX_FAST_ALIASES = 20;
+const ALIAS = /(?:^|[\s,[{:-])\*[^\s,[\]{}]+/g;
 
 /** A document marker at column 0 always starts a new document, even after a block scalar. */
 const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
@@ -75,12 +87,37 @@ function chunkStarts(text: string): number[] {
 }
 
 function parseChunk(chunk: string): ParsedChunk {
+  return fastChunk(chunk) ?? slowChunk(chunk);
+}
+
+/** js-yaml for a chunk of at most one document without many aliases; undefined when it cannot. */
+function fastChunk(chunk: string): ParsedChunk | undefined {
+  if ((chunk.match(ALIAS)?.length ?? 0) > MAX_FAST_ALIASES) return undefined;
+  let values: unknown[];
+  try {
+    // The YAML 1.2 core schema, as the `yaml` package reads it: timestamps stay strings.
+    values = loadAll(chunk, null, { schema: CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  if (values.length > 1) return undefined;
+  if (values.length === 0 || values[0] === null || values[0] === undefined) return { docs: [] };
+  const object = values[0];
+  const marker = /^---[^\n]*\n?/.exec(chunk);
+  const start = marker ? marker[0].length : 0;
+  let tree: Document.Parsed | undefined;
+  const document = () => (tree ??= parseDocument(chunk, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true }));
+  return { docs: [{ document, start, end: chunk.length, object: isRecord(object) ? object : undefined, problems: [] }] };
+}
+
+function slowChunk(chunk: string): ParsedChunk {
   const documents = parseAllDocuments(chunk, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(documents) ? documents : [];
   return {
     docs: list.map((document) => {
       const problems: SyntaxProblem[] = document.errors.map((e) => ({ message: e.message, start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) }));
-      return { document, object: toObject(document, problems), problems };
+      const [start, , end] = document.range;
+      return { document: () => document, start, end, object: toObject(document, problems), problems };
     }),
   };
 }
@@ -96,7 +133,6 @@ export function parseManifest(text: string, cache?: ChunkCache): ParsedManifest 
     used.set(chunk, parsed);
     for (const d of parsed.docs) {
       for (const p of d.problems) syntaxErrors.push({ message: p.message, start: p.start + offset, end: p.end + offset });
-      const [start, , end] = d.document.range;
       docs.push({
         index: docs.length,
         apiVersion: stringField(d.object, 'apiVersion'),
@@ -104,11 +140,13 @@ export function parseManifest(text: string, cache?: ChunkCache): ParsedManifest 
         name: stringField(d.object, 'metadata', 'name'),
         namespace: stringField(d.object, 'metadata', 'namespace'),
         object: d.object,
-        document: d.document,
+        get document() {
+          return d.document();
+        },
         offset,
         chunk,
-        start: start + offset,
-        end: end + offset,
+        start: d.start + offset,
+        end: d.end + offset,
       });
     }
   });

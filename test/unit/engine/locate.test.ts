@@ -89,3 +89,10 @@ describe('incremental parsing', () => {
     assert.deepEqual(parseManifest(text).docs.map((d) => d.kind), ['ConfigMap', 'Secret']);
   });
 });
+
+describe('the fast and the exact parser agree', () => {
+  it('keeps timestamps and version-like values as strings', () => {
+    const doc = parseManifest('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, creationTimestamp: 2024-01-01T00:00:00Z}\ndata: {v: "1.34", n: 1.34, on: on}\n').docs[0];
+    assert.deepEqual(doc?.object, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', creationTimestamp: '2024-01-01T00:00:00Z' }, data: { v: '1.34', n: 1.34, on: 'on' } });
+  });
+});
