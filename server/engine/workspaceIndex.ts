@@ -29,13 +29,16 @@ export function keyOf(o: Pick<IndexedObject, 'group' | 'kind' | 'namespace' | 'n
   return objectKey(o.group, o.kind, o.namespace, o.name);
 }
 
+/** Kinds without a namespace: their namespace is '' whatever the manifest says. */
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
+
 export function parseFile(uri: string, text: string, cache?: ChunkCache): ParsedFile {
   const manifest = parseManifest(text, cache);
   const objects: IndexedObject[] = [];
   for (const doc of manifest.docs) {
     if (!doc.object || !doc.apiVersion || !doc.kind || !doc.name) continue;
     const { group, version } = parseApiVersion(doc.apiVersion);
-    objects.push({ uri, doc, object: doc.object, group, version, kind: doc.kind, name: doc.name, namespace: doc.namespace ?? 'default' });
+    objects.push({ uri, doc, object: doc.object, group, version, kind: doc.kind, name: doc.name, namespace: CLUSTER_SCOPED.has(doc.kind) ? '' : (doc.namespace ?? 'default') });
   }
   return { uri, text, manifest, objects };
 }

@@ -1,18 +1,20 @@
 // Rules about objects as a whole: one definition per object, and CAPI's deprecated API version.
+import { isDeepStrictEqual } from 'node:util';
 import type { Finding, Rule } from '../rule';
 import type { IndexedObject, WorkspaceIndex } from '../workspaceIndex';
 
 export const duplicateObject: Rule = {
   id: 'duplicate-object',
   defaultSeverity: 'error',
-  description: 'The same object (kind, namespace, name) is defined twice.',
+  description: 'The same object (kind, namespace, name) is defined twice, with different content.',
   check(o: IndexedObject, index: WorkspaceIndex): Finding[] {
-    const twins = index.find(o.group, o.kind, o.namespace, o.name).filter((x) => x !== o);
+    // The same object written twice, identically (a Namespace in two bundles), applies the same way twice.
+    const twins = index.find(o.group, o.kind, o.namespace, o.name).filter((x) => x !== o && !isDeepStrictEqual(x.object, o.object));
     if (twins.length === 0) return [];
     const where = twins.map((t) => (t.uri === o.uri ? `document ${t.doc.index + 1} of this file` : t.uri.split('/').pop() ?? t.uri));
     return [{
       path: ['metadata', 'name'],
-      message: `${o.kind} "${o.name}" in namespace ${o.namespace} is also defined in ${where.join(', ')}; the last one applied wins. Keep one.`,
+      message: `${o.kind} "${o.name}"${o.namespace ? ` in namespace ${o.namespace}` : ''} is also defined, differently, in ${where.join(', ')}; the last one applied wins. Keep one.`,
     }];
   },
 };

@@ -162,10 +162,13 @@ spec:
     assert.equal(found[0]?.text, '/data');
   });
 
-  it('duplicate-object: the same template defined in two files', () => {
-    const found = check({ ...base, 'file:///copy.yaml': TEMPLATES }, 'file:///copy.yaml').filter((p) => p.ruleId === 'duplicate-object');
-    assert.equal(found.length, 2);
-    assert.match(found[0]?.message ?? '', /also defined in templates\.yaml/);
+  it('duplicate-object: the same template defined differently in two files', () => {
+    const copy = TEMPLATES.replace('alaudaos-v4.3.2-x86', 'alaudaos-v4.4.0-x86');
+    const found = check({ ...base, 'file:///copy.yaml': copy }, 'file:///copy.yaml').filter((p) => p.ruleId === 'duplicate-object');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /DCSMachineTemplate "demo-cp-v1" in namespace ns is also defined, differently, in templates\.yaml/);
+    // Identical copies apply the same way: nothing to say (a Namespace repeated in two bundles).
+    assert.deepEqual(check({ ...base, 'file:///same.yaml': TEMPLATES }, 'file:///same.yaml').map((p) => p.ruleId), []);
   });
 
   it('deprecated-api-version: CAPI v1beta1 kinds', () => {
