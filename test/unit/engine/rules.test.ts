@@ -166,7 +166,7 @@ spec:
     const copy = TEMPLATES.replace('alaudaos-v4.3.2-x86', 'alaudaos-v4.4.0-x86');
     const found = check({ ...base, 'file:///copy.yaml': copy }, 'file:///copy.yaml').filter((p) => p.ruleId === 'duplicate-object');
     assert.equal(found.length, 1);
-    assert.match(found[0].message, /DCSMachineTemplate "demo-cp-v1" in namespace ns is also defined, differently, in templates\.yaml/);
+    assert.match(found[0]?.message ?? '', /DCSMachineTemplate "demo-cp-v1" in namespace ns is also defined, differently, in templates\.yaml/);
     // Identical copies apply the same way: nothing to say (a Namespace repeated in two bundles).
     assert.deepEqual(check({ ...base, 'file:///same.yaml': TEMPLATES }, 'file:///same.yaml').map((p) => p.ruleId), []);
   });
