@@ -83,7 +83,9 @@ export class CapiDcsServer {
     this.documents.onDidChangeContent(({ document }) => void this.onChange(document));
     this.documents.onDidClose(({ document }) => {
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
-      void this.indexFromDisk(document.uri);
+      // A closed file keeps its place in the index as it is on disk; an untitled one leaves it.
+      if (document.uri.startsWith('file:')) void this.indexFromDisk(document.uri);
+      else this.index.remove(document.uri);
     });
     this.documents.listen(connection);
   }
@@ -115,7 +117,7 @@ export class CapiDcsServer {
   }
 
   private async indexFromDisk(uri: string): Promise<void> {
-    const text = await readFile(fileURLToPath(uri), 'utf8').catch(() => undefined);
+    const text = uri.startsWith('file:') ? await readFile(fileURLToPath(uri), 'utf8').catch(() => undefined) : undefined;
     if (text === undefined) {
       this.index.remove(uri);
       return;
