@@ -15,11 +15,11 @@ export interface ServerProcess {
   hasExited(): boolean;
 }
 
-export async function startServer(name: string, binary: string, args: readonly string[], logPath: string): Promise<ServerProcess> {
+export async function startServer(name: string, binary: string, args: readonly string[], logPath: string, env?: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const logFd = openSync(logPath, 'a', 0o600);
   try {
     // detached: a process group of its own, so a signal to -pid reaches it and nothing else.
-    const child = spawn(binary, args, { detached: true, stdio: ['ignore', logFd, logFd] });
+    const child = spawn(binary, args, { detached: true, stdio: ['ignore', logFd, logFd], env: env ?? process.env });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
