@@ -17,7 +17,10 @@ const programs = [
 ].filter((p) => existsSync(p.in));
 
 /** Tools for developers, tests and the demo (the local management plane): never packaged. */
-const labPrograms = [{ in: 'src/lab/mgmtPlaneCli.ts', out: 'mgmt-plane' }].filter((p) => existsSync(p.in));
+const labPrograms = [
+  { in: 'src/lab/mgmtPlaneCli.ts', out: 'mgmt-plane' },
+  { in: 'src/lab/demo.ts', out: 'demo' },
+].filter((p) => existsSync(p.in));
 
 /** Test bundles: the suite that runs inside a real VS Code extension host. Never packaged. */
 const testPrograms = [{ in: 'test/extension/suite/index.ts', out: 'suite' }].filter((p) => existsSync(p.in));

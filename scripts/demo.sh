@@ -1,27 +1,18 @@
 #!/usr/bin/env bash
-# The main job in one command: builds and packages the extension, then starts a real VS Code (code-server)
-# on 127.0.0.1 with the VSIX installed and the demo workspace open. Ctrl-C stops everything it started.
+# The main job in one command: a local management plane (kube-apiserver + etcd with the CAPI and DCS CRDs),
+# the DCS simulator, the example cluster applied, the DCS controller, and a real VS Code (code-server) with the
+# extension installed from its VSIX and a sample workspace, connected to the management plane.
+# Ctrl-C stops everything it started. Flags (passed on): --kubeconfig FILE [--context NAME] to use an existing
+# management cluster (a kind cluster on your laptop), --no-code-server for your desktop VS Code, --port N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port="${CAPI_DCS_DEMO_PORT:-8080}"
+step() { printf '[demo] %s\n' "$*"; }
+step "Debian packages"
 bash scripts/setup-debian.sh
+step "npm packages"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+step "build and package the extension"
 npm run -s package >/dev/null
-cs=$(bash scripts/setup-code-server.sh | tail -n 1)
-state=$(mktemp -d "${TMPDIR:-/tmp}/capi-dcs-demo-XXXXXX")
-mkdir -p "$state/user/User" "$state/extensions"
-cp -r demo/workspace "$state/workspace"
-cat > "$state/user/User/settings.json" <<JSON
-{"security.workspace.trust.enabled": false, "workbench.startupEditor": "none", "workbench.tips.enabled": false}
-JSON
-entry="$cs/node_modules/code-server/out/node/entry.js"
-node "$entry" --user-data-dir "$state/user" --extensions-dir "$state/extensions" --install-extension out/capi-dcs.vsix >/dev/null
-setsid node "$entry" --user-data-dir "$state/user" --extensions-dir "$state/extensions" --auth none \
-  --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check "$state/workspace" >"$state/code-server.log" 2>&1 &
-pid=$!
-cleanup() { kill -TERM -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$state"; echo "[demo] stopped"; }
-trap cleanup EXIT INT TERM
-for _ in $(seq 1 60); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-echo "[demo] VS Code with capi-dcs: http://127.0.0.1:$port/?folder=$state/workspace"
-echo "[demo] open the Cluster API (DCS) view, open broken-pool.yaml, run 'CAPI DCS: New DCS Cluster Manifest'. Ctrl-C stops."
-wait "$pid"
+step "code-server (a real VS Code from npm; installed once per machine)"
+bash scripts/setup-code-server.sh >/dev/null
+exec node out/bin/demo.js "$@"

@@ -64,7 +64,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     const installed = spawnSync(process.execPath, [entry, ...common, '--install-extension', options.vsixPath], { encoding: 'utf8' });
     if (installed.status !== 0) throw new Error(`installing ${options.vsixPath} failed:\n${installed.stdout}\n${installed.stderr}`);
   }
-  const port = await choosePort(options.port, 'code-server');
+  const port = await choosePort(options.port === 0 ? undefined : options.port, 'code-server');
   const args = [entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'];
   const logPath = join(base, 'code-server.log');
   const proc = await startServer('code-server', process.execPath, args, logPath, { ...process.env, ...options.env });

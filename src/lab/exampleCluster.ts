@@ -1,0 +1,46 @@
+// The example DCS cluster of the demo: schemas/examples/dcs-cluster-v1beta2.yaml pointed at the local DCS
+// simulator, applied to a management cluster with server-side apply, in dependency order.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { loadAll } from 'js-yaml';
+import { projectRoot } from './projectPaths';
+
+export const EXAMPLE_FILE = join('schemas', 'examples', 'dcs-cluster-v1beta2.yaml');
+const FIELD_MANAGER = 'capi-dcs-demo';
+
+/** The simulator's default inventory: site and user (src/simulator/defaultInventory.ts). */
+export const SIMULATOR_SITE = 'SIM0001A';
+export const SIMULATOR_USER = { name: 'capi-sim', key: 'sim-Passw0rd!' };
+
+/** The example's text with the credentials and site of the simulator listening at `simulatorUrl`. */
+export function exampleForSimulator(simulatorUrl: string): string {
+  return readFileSync(join(projectRoot(), EXAMPLE_FILE), 'utf8')
+    .replaceAll('https://127.0.0.1:7443', simulatorUrl)
+    .replaceAll('4D9A2C11', SIMULATOR_SITE)
+    .replaceAll('authUser: capi-lab', `authUser: ${SIMULATOR_USER.name}`)
+    .replaceAll('authKey: "Chang3-Me!"', `authKey: "${SIMULATOR_USER.key}"`);
+}
+
+/** Namespaces and Secrets first, then pools and templates, then what points to them. */
+const ORDER = ['Namespace', 'Secret', 'ConfigMap', 'DCSIpHostnamePool', 'DCSMachineTemplate', 'KubeadmConfigTemplate', 'DCSCluster', 'KubeadmControlPlane', 'Cluster', 'MachineDeployment'];
+
+export function manifestObjects(text: string): KubernetesObject[] {
+  const objects = loadAll(text).filter((o): o is KubernetesObject => typeof o === 'object' && o !== null && 'kind' in o);
+  const rank = (o: KubernetesObject) => {
+    const i = ORDER.indexOf(o.kind ?? '');
+    return i < 0 ? ORDER.length : i;
+  };
+  return objects.sort((a, b) => rank(a) - rank(b));
+}
+
+export async function applyObjects(kubeconfigPath: string, context: string | undefined, objects: readonly KubernetesObject[], log: (line: string) => void): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  if (context) kc.setCurrentContext(context);
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  for (const object of objects) {
+    await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    log(`[demo] applied ${object.kind ?? ''}/${object.metadata?.name ?? ''}`);
+  }
+}
