@@ -128,7 +128,7 @@ async function main(): Promise<void> {
 
     const controllerScript = join(root, 'dist', 'controller.js');
     if (existsSync(controllerScript) && controllerKubeconfig) {
-      const controllerArgs = ['--kubeconfig', controllerKubeconfig, ...(args.context ? ['--context', args.context] : []), '--health-addr', '127.0.0.1:0'];
+      const controllerArgs = ['--kubeconfig', controllerKubeconfig, ...(args.context ? ['--context', args.context] : []), '--health-addr', '127.0.0.1:0', '--metrics-addr', '0'];
       const controller = spawn(process.execPath, [controllerScript, ...controllerArgs], { detached: true, stdio: 'ignore' });
       children.push(controller.pid ?? 0);
       record();

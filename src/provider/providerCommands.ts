@@ -1,0 +1,148 @@
+// "Start DCS provider locally", "Start DCS simulator", their stop commands, and "Create kind management
+// cluster": the bundled controller and simulator run as child processes of VS Code's own Node.
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { loadAll } from 'js-yaml';
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { kubeconfigFiles, listContexts, loadKubeConfig } from '../kube/kubeconfig';
+import { describeError } from '../log';
+import { LocalProcess } from './localProcess';
+
+const FIELD_MANAGER = 'capi-dcs';
+const DCS_MACHINE_CRD = 'dcsmachines.infrastructure.cluster.x-k8s.io';
+
+function commandExists(name: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', `command -v ${name}`], (error) => {
+      resolve(!error);
+    });
+  });
+}
+
+async function pickContext(ctx: Ctx): Promise<{ kubeconfig: string; context: string } | undefined> {
+  const kc = loadKubeConfig(ctx.config.kubeconfig);
+  const file = kubeconfigFiles(ctx.config.kubeconfig)[0];
+  if (!kc || !file) {
+    void vscode.window.showErrorMessage('CAPI DCS: no kubeconfig found. Create a kind management cluster first, or set capi-dcs.kubeconfig.');
+    return undefined;
+  }
+  const contexts = listContexts(kc).sort((a, b) => Number(b.name.startsWith('kind-')) - Number(a.name.startsWith('kind-')) || Number(b.isCurrent) - Number(a.isCurrent));
+  const picked = await vscode.window.showQuickPick(
+    contexts.map((c) => ({ label: c.name, description: c.server, detail: c.name.startsWith('kind-') ? 'kind cluster' : undefined })),
+    { title: 'Start the DCS provider against which management cluster?' },
+  );
+  if (!picked) return undefined;
+  if (!picked.label.startsWith('kind-')) {
+    const answer = await vscode.window.showWarningMessage(
+      `${picked.label} is not a kind cluster. The DCS provider will create and delete VMs for every DCSMachine it finds there. Start it anyway?`,
+      { modal: true },
+      'Start Anyway',
+    );
+    if (answer !== 'Start Anyway') return undefined;
+  }
+  return { kubeconfig: file, context: picked.label };
+}
+
+/** Installs the DCS CRDs and the controller's ClusterRole when the cluster lacks them and the user agrees. */
+async function ensureCrds(ctx: Ctx, kubeconfig: string, context: string): Promise<boolean> {
+  const kc = loadKubeConfig(kubeconfig);
+  if (!kc) return false;
+  kc.setCurrentContext(context);
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  try {
+    await api.read({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: DCS_MACHINE_CRD } });
+    return true;
+  } catch (error) {
+    if (!/404|not found/i.test(String(error))) {
+      void vscode.window.showErrorMessage(`CAPI DCS: cannot reach ${context}: ${describeError(error).split('\n')[0] ?? ''}`);
+      return false;
+    }
+  }
+  const answer = await vscode.window.showInformationMessage(`${context} has no DCS CRDs. Install them and the controller's ClusterRole?`, 'Install', 'Cancel');
+  if (answer !== 'Install') return false;
+  const files = [
+    ...readdirSync(ctx.extension.asAbsolutePath('schemas/crds')).map((f) => join(ctx.extension.asAbsolutePath('schemas/crds'), f)),
+    ctx.extension.asAbsolutePath('config/rbac/controller-role.yaml'),
+  ];
+  for (const file of files) {
+    for (const object of loadAll(readFileSync(file, 'utf8')) as KubernetesObject[]) {
+      await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    }
+  }
+  ctx.log.info(`installed the DCS CRDs and RBAC into ${context}`);
+  return true;
+}
+
+export function registerProviderCommands(ctx: Ctx): void {
+  const channel = ctx.own(vscode.window.createOutputChannel('CAPI DCS Provider', { log: true }));
+  const controllerBar = ctx.own(vscode.window.createStatusBarItem('capi-dcs.provider', vscode.StatusBarAlignment.Left, 10));
+  const simulatorBar = ctx.own(vscode.window.createStatusBarItem('capi-dcs.simulator', vscode.StatusBarAlignment.Left, 9));
+  controllerBar.command = simulatorBar.command = 'capi-dcs.showProviderLog';
+  let controller: LocalProcess | undefined;
+  let simulator: LocalProcess | undefined;
+  const stopAll = new vscode.Disposable(() => {
+    void controller?.stop();
+    void simulator?.stop();
+  });
+  ctx.own(stopAll);
+
+  const register = (id: string, handler: () => unknown) => ctx.own(vscode.commands.registerCommand(`capi-dcs.${id}`, handler));
+  register('showProviderLog', () => {
+    channel.show(true);
+  });
+  register('startProvider', async () => {
+    if (controller?.running) {
+      void vscode.window.showInformationMessage('CAPI DCS: the DCS provider already runs.');
+      return;
+    }
+    const target = await pickContext(ctx);
+    if (!target || !(await ensureCrds(ctx, target.kubeconfig, target.context))) return;
+    controller = new LocalProcess({
+      title: `DCS provider (${target.context})`,
+      script: ctx.extension.asAbsolutePath('dist/controller.js'),
+      args: ['--kubeconfig', target.kubeconfig, '--context', target.context, '--health-addr', '127.0.0.1:0', '--metrics-addr', '0'],
+      channel,
+      statusBar: controllerBar,
+    });
+    controller.start();
+  });
+  register('stopProvider', () => controller?.stop());
+  register('startSimulator', () => {
+    if (simulator?.running) return;
+    const state = join(ctx.extension.globalStorageUri.fsPath, 'dcs-simulator.json');
+    void vscode.workspace.fs.createDirectory(ctx.extension.globalStorageUri);
+    simulator = new LocalProcess({
+      title: 'DCS simulator',
+      script: ctx.extension.asAbsolutePath('dist/simulator.js'),
+      args: ['--port', '0', '--state', state],
+      channel,
+      statusBar: simulatorBar,
+      onJsonLine: (line) => {
+        if (line.msg !== 'ready' || typeof line.url !== 'string') return;
+        const url = line.url;
+        simulatorBar.tooltip = `DCS simulator at ${url} (user capi-sim, site SIM0001A). Click to show its log.`;
+        void vscode.window.showInformationMessage(`CAPI DCS: DCS simulator at ${url} — user capi-sim, site SIM0001A.`, 'Copy Endpoint').then((choice) => {
+          if (choice) void vscode.env.clipboard.writeText(url);
+        });
+      },
+    });
+    simulator.start();
+  });
+  register('stopSimulator', () => simulator?.stop());
+  register('createKindCluster', async () => {
+    const missing = [];
+    for (const tool of ['kind', 'clusterctl', 'docker']) if (!(await commandExists(tool))) missing.push(tool);
+    if (missing.length > 0) {
+      void vscode.window.showErrorMessage(
+        `CAPI DCS: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not installed. A kind management cluster needs kind, clusterctl and a running Docker; install them, or run the demo's local management plane instead (bash scripts/demo.sh).`,
+      );
+      return;
+    }
+    const terminal = vscode.window.createTerminal('CAPI DCS: kind management cluster');
+    terminal.show();
+    terminal.sendText('kind create cluster --name capi-dcs && clusterctl init --bootstrap kubeadm --control-plane kubeadm');
+  });
+}
