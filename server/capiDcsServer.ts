@@ -100,7 +100,7 @@ export class CapiDcsServer {
         definitionProvider: true,
         referencesProvider: true,
         hoverProvider: true,
-        completionProvider: { triggerCharacters: [' ', ':', '{', '$'] },
+        completionProvider: { triggerCharacters: [':', '{', '$'] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: LANGUAGE_SERVER_NAME },

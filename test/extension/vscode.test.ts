@@ -2,7 +2,8 @@
 // The VSIX is installed the way a user installs it; the extension-host suite runs in a second window.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +12,7 @@ import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServe
 import { waitUntil } from '../helpers/processes';
 
 const vsixPath = join(repoRoot, 'out', 'capi-dcs.vsix');
-const workspace = join(repoRoot, 'test', 'fixtures', 'workspace');
+const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 const kubeconfig = join(repoRoot, 'test', 'fixtures', 'kubeconfig-two-contexts.yaml');
 const hostResults = join(repoRoot, 'out', 'test-results', 'extension-host.json');
 const screenshots = join(repoRoot, 'media', 'screenshots');
@@ -31,10 +32,21 @@ async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor();
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: name }).waitFor();
+}
+
 describe('VS Code (code-server) with the packaged extension', () => {
   let server: CodeServer;
   let browser: Browser;
   let page: Page;
+  // The editor may save what the tests type: work on a copy of the fixture workspace.
+  const workspace = mkdtempSync(join(tmpdir(), 'capi-dcs-e2e-workspace-'));
 
   before(async () => {
     if (!existsSync(vsixPath)) {
@@ -42,6 +54,7 @@ describe('VS Code (code-server) with the packaged extension', () => {
       assert.equal(built.status, 0, 'npm run package failed');
     }
     rmSync(hostResults, { force: true });
+    cpSync(fixtureWorkspace, workspace, { recursive: true });
     mkdirSync(screenshots, { recursive: true });
     server = await startCodeServer({
       vsixPath,
@@ -60,6 +73,7 @@ describe('VS Code (code-server) with the packaged extension', () => {
   after(async () => {
     await browser.close();
     await server.stop();
+    rmSync(workspace, { recursive: true, force: true });
   });
 
   it('installs from the VSIX with only what runs', () => {
@@ -101,6 +115,38 @@ describe('VS Code (code-server) with the packaged extension', () => {
       },
       30_000,
     );
+  });
+
+  it('shows a manifest error in the Problems panel with its line and column', async () => {
+    await runCommand(page, 'View: Focus Problems');
+    const problems = page.locator('.markers-panel');
+    await problems.waitFor();
+    await openFile(page, 'broken-pool.yaml');
+    const row = problems.locator('.monaco-list-row', { hasText: 'Flow map in block collection' });
+    await row.waitFor({ timeout: 30_000 });
+    const text = ((await row.textContent()) ?? '').replace(/\s+/g, ' ');
+    assert.match(text, /\[Ln 9, Col 1\]/, 'the error is at the end of the unclosed flow map (line 9)');
+    assert.match(text, /yaml-syntax/);
+    await page.screenshot({ path: join(screenshots, 'problems.png') });
+  });
+
+  it('completes DCS fields inside a DCSMachineTemplate spec', async () => {
+    await openFile(page, 'machine-template.yaml');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.waitFor();
+    await editor.locator('.view-lines').click();
+    // Line 16 is the empty line after the disk list, inside spec.template.spec: type a new key there.
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('16');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.insertText('      loc');
+    await page.keyboard.press('Control+Space');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'location' });
+    await suggestion.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(screenshots, 'completion.png') });
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'File: Revert File');
   });
 
   it('passes the extension-host suite inside VS Code', async (t) => {
