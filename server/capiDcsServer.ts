@@ -26,6 +26,7 @@ import { WorkspaceIndex } from './engine/workspaceIndex';
 import { workspaceCompletions, type CompletionEntry } from './engine/completion';
 import { schemaCompletions, type SchemaSource } from './engine/schemaCompletion';
 import { fixesFor } from './engine/fixes';
+import { foldingRanges } from './engine/folding';
 import { hoverAt } from './engine/hover';
 import { definitionAt, referencesAt } from './engine/navigation';
 import { toDiagnostic } from './handlers/diagnostics';
@@ -64,6 +65,10 @@ export class CapiDcsServer {
       this.scheduleValidation();
     });
     connection.onDocumentSymbol(({ textDocument }) => this.symbols(textDocument.uri));
+    connection.onFoldingRanges(({ textDocument }) => {
+      const document = this.documents.get(textDocument.uri);
+      return document ? foldingRanges(document.getText()) : [];
+    });
     connection.onDefinition(({ textDocument, position }) => this.at(textDocument.uri, position, (offset) => definitionAt(this.index, textDocument.uri, offset).map((s) => this.positions.location(s))) ?? []);
     connection.onReferences(({ textDocument, position, context }) =>
       this.at(textDocument.uri, position, (offset) => referencesAt(this.index, textDocument.uri, offset, context.includeDeclaration).map((s) => this.positions.location(s))) ?? [],
@@ -97,6 +102,7 @@ export class CapiDcsServer {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         documentSymbolProvider: true,
+        foldingRangeProvider: true,
         definitionProvider: true,
         referencesProvider: true,
         hoverProvider: true,
@@ -186,7 +192,7 @@ export class CapiDcsServer {
     for (const diagnostic of diagnostics) {
       const start = document.offsetAt(diagnostic.range.start);
       const problem = problems.find((p) => p.ruleId === diagnostic.code && p.start === start);
-      if (problem) actions.push(...fixesFor(this.index, uri, problem).map((fix) => toCodeAction(fix, diagnostic, this.positions)));
+      if (problem) actions.push(...fixesFor(this.index, uri, problem, this.schemas).map((fix) => toCodeAction(fix, diagnostic, this.positions)));
     }
     return actions;
   }

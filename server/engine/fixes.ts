@@ -1,5 +1,7 @@
 // Quick fixes for rule findings, as plain text edits (offsets) that any front end can apply.
+import { isMap, isScalar, type Node } from 'yaml';
 import { locate } from './locate';
+import { schemaAt, type SchemaSource } from './schemaCompletion';
 import { get, getNumber, getString } from './objects';
 import type { Problem } from './validate';
 import { skeletonFor } from './skeletons';
@@ -39,10 +41,12 @@ export function nextTemplateName(index: WorkspaceIndex, o: IndexedObject): strin
   }
 }
 
-export function fixesFor(index: WorkspaceIndex, uri: string, problem: Problem): Fix[] {
+export function fixesFor(index: WorkspaceIndex, uri: string, problem: Problem, schemas?: SchemaSource): Fix[] {
   const o = objectOf(index, uri, problem);
   if (!o) return [];
   switch (problem.ruleId) {
+    case 'schema-required':
+      return addRequiredFieldFix(o, problem, schemas);
     case 'ref-not-found': {
       const kind = getString(problem.data, ['kind']);
       const name = getString(problem.data, ['name']);
@@ -93,4 +97,49 @@ function copyTemplateFix(index: WorkspaceIndex, o: IndexedObject, problem: Probl
       preferred: true,
     },
   ];
+}
+
+/** The value a new field starts with, from its schema type. */
+function emptyValue(schema: Record<string, unknown> | undefined): string {
+  switch (schema?.type) {
+    case 'string':
+      return Array.isArray(schema.enum) && typeof schema.enum[0] === 'string' ? schema.enum[0] : '""';
+    case 'integer':
+    case 'number':
+      return '0';
+    case 'boolean':
+      return 'false';
+    case 'array':
+      return '[]';
+    default:
+      return '{}';
+  }
+}
+
+/** Adds a missing required field at the end of its map, as a block line or inside a flow map. */
+function addRequiredFieldFix(o: IndexedObject, problem: Problem, schemas: SchemaSource | undefined): Fix[] {
+  const path = problem.path ?? [];
+  const field = path[path.length - 1];
+  if (typeof field !== 'string') return [];
+  const parentPath = path.slice(0, -1);
+  const parent = (parentPath.length === 0 ? o.doc.document.contents : o.doc.document.getIn(parentPath, true)) as Node | null | undefined;
+  if (!isMap(parent) || !parent.range) return [];
+  const root = schemas?.schemaFor(o.doc.apiVersion ?? '', o.doc.kind ?? '');
+  const value = emptyValue(schemaAt(root, path));
+  const chunk = o.doc.chunk;
+  const at = (offset: number) => o.doc.offset + offset;
+  let edit: TextEdit;
+  if (parent.flow) {
+    const close = chunk.lastIndexOf('}', parent.range[1]);
+    edit = { uri: o.uri, start: at(close), end: at(close), newText: `${parent.items.length > 0 ? ', ' : ''}${field}: ${value}` };
+  } else {
+    const firstKey = parent.items[0]?.key;
+    const keyStart = isScalar(firstKey) && firstKey.range ? firstKey.range[0] : parent.range[0];
+    const indent = keyStart - (chunk.lastIndexOf('\n', keyStart - 1) + 1);
+    const lineEnd = chunk.indexOf('\n', Math.max(parent.range[0], parent.range[1] - 1));
+    const insertAt = lineEnd < 0 ? chunk.length : lineEnd + 1;
+    const prefix = lineEnd < 0 ? '\n' : '';
+    edit = { uri: o.uri, start: at(insertAt), end: at(insertAt), newText: `${prefix}${' '.repeat(indent)}${field}: ${value}\n` };
+  }
+  return [{ title: `Add the required field ${field}`, ruleId: problem.ruleId, edits: [edit], preferred: true }];
 }

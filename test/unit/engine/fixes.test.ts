@@ -63,3 +63,38 @@ describe('quick fixes', () => {
     assert.match(fixed, /replicas: 3/);
   });
 });
+
+describe('add a missing required field', () => {
+  it('adds it at the end of a block map and of a flow map, with an empty value of its type', async () => {
+    const { join } = await import('node:path');
+    const { CatalogSchemaChecker } = await import('../../../server/engine/schemaChecker');
+    const { ManifestValidator } = await import('../../../src/shared/schema/validate');
+    const { loadBundledCatalog } = await import('../../../src/shared/schema/bundled');
+    const schemas = new CatalogSchemaChecker(new ManifestValidator(loadBundledCatalog(join(__dirname, '..', '..', '..', 'dist', 'schemas'))));
+    const text = `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
+kind: DCSMachineTemplate
+metadata: {name: t, namespace: ns}
+spec:
+  template:
+    spec:
+      ipHostPoolRef: {name: pool}
+      vmConfig:
+        dcsMachineCpuSpec: {}
+        dcsMachineMemorySpec: {quantity: 8192}
+`;
+    const index = new WorkspaceIndex();
+    index.set('file:///t.yaml', text);
+    const file = index.file('file:///t.yaml');
+    assert.ok(file);
+    const problems = validateFile(file, index, { schemas }).filter((p) => p.ruleId === 'schema-required');
+    const fixes = problems.flatMap((p) => fixesFor(index, 'file:///t.yaml', p, schemas));
+    assert.deepEqual(fixes.map((f) => f.title).sort(), ['Add the required field quantity', 'Add the required field vmTemplateName']);
+    const fixed = apply(text, fixes.flatMap((f) => f.edits));
+    assert.match(fixed, /dcsMachineCpuSpec: \{quantity: 0\}/);
+    assert.match(fixed, /ipHostPoolRef: \{name: pool\}\n {6}vmConfig:[\s\S]*\n {6}vmTemplateName: ""\n$/);
+    index.set('file:///t.yaml', fixed);
+    const after = index.file('file:///t.yaml');
+    assert.ok(after);
+    assert.deepEqual(validateFile(after, index, { schemas }).filter((p) => p.ruleId === 'schema-required'), []);
+  });
+});
