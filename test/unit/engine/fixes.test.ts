@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { join } from 'node:path';
 import { fixesFor, type TextEdit } from '../../../server/engine/fixes';
+import { CatalogSchemaChecker } from '../../../server/engine/schemaChecker';
+import { loadBundledCatalog } from '../../../src/shared/schema/bundled';
+import { ManifestValidator } from '../../../src/shared/schema/validate';
 import { validateFile } from '../../../server/engine/validate';
 import { WorkspaceIndex } from '../../../server/engine/workspaceIndex';
 import { cluster, POOLS, TEMPLATES } from '../../fixtures/engine-cluster';
@@ -65,11 +69,7 @@ describe('quick fixes', () => {
 });
 
 describe('add a missing required field', () => {
-  it('adds it at the end of a block map and of a flow map, with an empty value of its type', async () => {
-    const { join } = await import('node:path');
-    const { CatalogSchemaChecker } = await import('../../../server/engine/schemaChecker');
-    const { ManifestValidator } = await import('../../../src/shared/schema/validate');
-    const { loadBundledCatalog } = await import('../../../src/shared/schema/bundled');
+  it('adds it at the end of a block map and of a flow map, with an empty value of its type', () => {
     const schemas = new CatalogSchemaChecker(new ManifestValidator(loadBundledCatalog(join(__dirname, '..', '..', '..', 'dist', 'schemas'))));
     const text = `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
 kind: DCSMachineTemplate
