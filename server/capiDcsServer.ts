@@ -1,6 +1,8 @@
 // Wires the LSP connection to the validation core: keeps the workspace index current, validates open
 // documents (debounced) and answers symbol requests. Feature logic lives in engine/ and handlers/.
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -46,14 +48,20 @@ export class CapiDcsServer {
   private pending: NodeJS.Timeout | undefined;
   private readonly positions = new Positions(this.index, (uri) => this.documents.get(uri));
 
+  /** The schemas in use: the bundled catalog, or those read from a management cluster. */
+  private schemas: (SchemaChecker & SchemaSource) | undefined;
+
   constructor(
     private readonly connection: Connection,
-    private readonly schemas?: SchemaChecker & SchemaSource,
+    private readonly bundledSchemas?: SchemaChecker & SchemaSource,
+    private readonly clusterSchemas?: (kubeconfig: string, context: string | undefined) => Promise<SchemaChecker & SchemaSource>,
   ) {
+    this.schemas = bundledSchemas;
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => void this.initialized());
     connection.onDidChangeConfiguration((change) => {
       this.settings = withDefaults((change.settings as Record<string, unknown> | undefined)?.['capi-dcs']);
+      void this.chooseSchemas();
       this.scheduleValidation();
     });
     connection.onDidChangeWatchedFiles(({ changes }) => {
@@ -113,8 +121,30 @@ export class CapiDcsServer {
     };
   }
 
+  /** Switches between the bundled catalog and the CRDs of the configured management cluster. */
+  private async chooseSchemas(): Promise<void> {
+    const { schemaSource, clusterContext } = this.settings.validation;
+    if (schemaSource !== 'cluster' || !this.clusterSchemas) {
+      this.schemas = this.bundledSchemas;
+      return;
+    }
+    const fromEnv = (process.env.KUBECONFIG ?? '').split(':')[0] ?? '';
+    const kubeconfig = [this.settings.kubeconfig, fromEnv].find((p) => p !== '') ?? join(homedir(), '.kube', 'config');
+    try {
+      this.schemas = await this.clusterSchemas(kubeconfig, clusterContext || undefined);
+      this.connection.console.info(`validating against the CRDs of ${clusterContext || 'the current context'} in ${kubeconfig}`);
+    } catch (error) {
+      this.schemas = this.bundledSchemas;
+      this.connection.window.showWarningMessage(
+        `CAPI DCS: cannot read the CRDs of the management cluster (${error instanceof Error ? error.message : String(error)}); validating with the bundled schemas.`,
+      );
+    }
+    this.scheduleValidation();
+  }
+
   private async initialized(): Promise<void> {
     void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'capi-dcs' });
+    await this.chooseSchemas();
     for (const folder of this.folders) {
       const files = await findManifestFiles(fileURLToPath(folder), this.settings.files);
       for (const path of files) await this.indexFromDisk(pathToFileURL(path).toString());

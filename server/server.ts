@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadBundledCatalog } from '../src/shared/schema/bundled';
+import { catalogFromCluster } from '../src/shared/schema/fromCluster';
 import { ManifestValidator } from '../src/shared/schema/validate';
 import { CapiDcsServer } from './capiDcsServer';
 import { CatalogSchemaChecker } from './engine/schemaChecker';
@@ -10,7 +11,9 @@ import { CatalogSchemaChecker } from './engine/schemaChecker';
 const schemaDir = process.env.CAPI_DCS_SCHEMA_DIR ?? join(__dirname, 'schemas');
 const connection = createConnection(ProposedFeatures.all);
 const validator = new ManifestValidator(loadBundledCatalog(schemaDir));
-new CapiDcsServer(connection, new CatalogSchemaChecker(validator));
+const fromCluster = async (kubeconfig: string, context: string | undefined) =>
+  new CatalogSchemaChecker(new ManifestValidator(await catalogFromCluster(kubeconfig, { context })));
+new CapiDcsServer(connection, new CatalogSchemaChecker(validator), fromCluster);
 connection.listen();
 // Compile the schemas in the background, so the first document does not wait for them.
 void validator.warmUp();

@@ -1,27 +1,22 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
-import { ClusterExplorer } from './explorer/provider';
+import { Explorer } from './explorer/explorer';
 import { startLanguageClient } from './language/client';
-import { Views } from './shared/ids';
 
 /** What activate() returns: a small API for other extensions and for the extension-host tests. */
 export interface CapiDcsApi {
   readonly languageServerReady: Promise<boolean>;
+  /** The cluster explorer's live state (read by the extension-host tests). */
+  readonly explorer: Explorer;
 }
 
 export function activate(extension: vscode.ExtensionContext): CapiDcsApi {
   const ctx = new Ctx(extension);
   extension.subscriptions.push(ctx);
 
-  const explorer = new ClusterExplorer(ctx);
-  ctx.own(vscode.window.createTreeView(Views.clusters, { treeDataProvider: explorer, showCollapseAll: true }));
+  const explorer = ctx.own(new Explorer(ctx));
   registerCommands(ctx, { explorer });
-  ctx.own(
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (ctx.config.affects(e, 'kubeconfig')) explorer.refresh();
-    }),
-  );
 
   const languageServerReady = startLanguageClient(ctx).then(
     () => true,
@@ -35,7 +30,7 @@ export function activate(extension: vscode.ExtensionContext): CapiDcsApi {
   );
 
   ctx.log.info(`CAPI DCS ${(extension.extension.packageJSON as { version: string }).version} activated in VS Code ${vscode.version}`);
-  return { languageServerReady };
+  return { languageServerReady, explorer };
 }
 
 export function deactivate(): void {

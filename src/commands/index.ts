@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
-import type { ClusterExplorer } from '../explorer/provider';
+import type { Explorer } from '../explorer/explorer';
 import { commandId, type CommandName } from '../shared/ids';
+import { copyName, describeCluster, openLiveObject, revealObject, selectContexts } from './explorer';
 import { newClusterManifest } from './newClusterManifest';
 
 export interface Features {
-  readonly explorer: ClusterExplorer;
+  readonly explorer: Explorer;
 }
 
 type CommandFactory = (ctx: Ctx, features: Features) => (...args: unknown[]) => unknown;
@@ -14,10 +15,15 @@ const commandTable = {
   showLog: (ctx) => () => {
     ctx.log.show();
   },
-  refreshExplorer: (_ctx, features) => () => {
-    features.explorer.refresh();
+  refreshExplorer: (_ctx, { explorer }) => (arg: unknown) => {
+    explorer.refresh(arg);
   },
   newClusterManifest: (ctx) => () => newClusterManifest(ctx),
+  selectContexts: (_ctx, { explorer }) => () => selectContexts(explorer),
+  openLiveObject: (_ctx, { explorer }) => (arg: unknown) => openLiveObject(explorer, arg),
+  revealInWorkspace: (ctx, { explorer }) => (arg: unknown) => revealObject(ctx, explorer, arg),
+  copyName: (_ctx, { explorer }) => (arg: unknown) => copyName(explorer, arg),
+  describeCluster: (_ctx, { explorer }) => (arg: unknown) => describeCluster(explorer, arg),
 } satisfies Record<CommandName, CommandFactory>;
 
 export function registerCommands(ctx: Ctx, features: Features): void {

@@ -1,53 +1,57 @@
+// The cluster explorer's TreeDataProvider: management clusters (kubeconfig contexts) at the root, each
+// watched once expanded. It reads only the session's snapshots and refreshes one context at a time.
 import * as vscode from 'vscode';
-import type { Ctx } from '../ctx';
-import { listContexts, loadKubeConfig, type ContextSummary } from '../kube/kubeconfig';
-import { describeError } from '../log';
+import { treeItem } from './items';
+import type { ExplorerSession } from './session';
+import { childrenOf, type Element } from './tree';
 
-type Node = { kind: 'context'; context: ContextSummary } | { kind: 'message'; text: string; detail?: string };
-
-/** The cluster explorer: management clusters (kubeconfig contexts) at the root. */
-export class ClusterExplorer implements vscode.TreeDataProvider<Node> {
-  private readonly changed = new vscode.EventEmitter<undefined>();
+export class ClusterExplorer implements vscode.TreeDataProvider<Element>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Element | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** Context elements keep their identity, so a change refreshes just that context's subtree. */
+  private readonly roots = new Map<string, Element>();
+  private readonly subscription: { dispose(): void };
 
-  constructor(private readonly ctx: Ctx) {
-    ctx.own(this.changed);
+  constructor(
+    private readonly session: ExplorerSession,
+    private readonly isStuck: (key: string) => boolean,
+  ) {
+    this.subscription = session.onDidChange((context) => {
+      const root = context === undefined ? undefined : this.roots.get(context);
+      this.changed.fire(root);
+    });
   }
 
+  /** Re-renders everything (e.g. after a stuck rollout changed its icon). */
   refresh(): void {
     this.changed.fire(undefined);
   }
 
-  getChildren(parent?: Node): Node[] {
-    if (parent) return [];
-    try {
-      const kc = loadKubeConfig(this.ctx.config.kubeconfig);
-      // No kubeconfig at all: the view's welcome content explains what to do.
-      if (!kc) return [];
-      const contexts = listContexts(kc);
-      if (contexts.length === 0) return [{ kind: 'message', text: 'No contexts in the kubeconfig' }];
-      return contexts.map((context) => ({ kind: 'context', context }));
-    } catch (error) {
-      this.ctx.log.warn(`kubeconfig could not be read: ${describeError(error)}`);
-      return [{ kind: 'message', text: 'Kubeconfig not readable', detail: 'See the CAPI DCS log' }];
+  getChildren(parent?: Element): Element[] {
+    if (parent) return childrenOf(this.session, parent);
+    const state = this.session.state;
+    // No kubeconfig at all: the view's welcome content explains what to do.
+    if (state.kind === 'none') return [];
+    if (state.kind === 'invalid') {
+      return [{ type: 'message', context: '', id: 'kubeconfig-invalid', label: 'Kubeconfig not readable', detail: state.message, tooltip: state.message, tone: 'error' }];
     }
+    if (state.contexts.length === 0) return [{ type: 'message', context: '', id: 'no-contexts', label: 'No contexts in the kubeconfig', tone: 'info' }];
+    return state.contexts.map((c) => {
+      let root = this.roots.get(c.name);
+      if (!root) {
+        root = { type: 'context', context: c.name };
+        this.roots.set(c.name, root);
+      }
+      return root;
+    });
   }
 
-  getTreeItem(node: Node): vscode.TreeItem {
-    if (node.kind === 'message') {
-      const item = new vscode.TreeItem(node.text);
-      item.description = node.detail;
-      item.iconPath = new vscode.ThemeIcon('info');
-      return item;
-    }
-    const { context } = node;
-    const item = new vscode.TreeItem(context.name, vscode.TreeItemCollapsibleState.None);
-    item.description = context.server ?? context.cluster;
-    item.tooltip = new vscode.MarkdownString(
-      `**${context.name}**${context.isCurrent ? ' (current)' : ''}\n\ncluster \`${context.cluster}\`\n\nserver \`${context.server ?? 'unknown'}\``,
-    );
-    item.iconPath = new vscode.ThemeIcon(context.isCurrent ? 'server-environment' : 'server');
-    item.contextValue = 'managementCluster';
-    return item;
+  getTreeItem(element: Element): vscode.TreeItem {
+    return treeItem(element, { view: (name) => this.session.view(name), stuck: this.isStuck, now: Date.now() });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
   }
 }

@@ -10,6 +10,11 @@ export const Commands = {
   showLog: 'showLog',
   refreshExplorer: 'refreshExplorer',
   newClusterManifest: 'newClusterManifest',
+  selectContexts: 'selectContexts',
+  openLiveObject: 'openLiveObject',
+  revealInWorkspace: 'revealInWorkspace',
+  copyName: 'copyName',
+  describeCluster: 'describeCluster',
 } as const;
 export type CommandName = (typeof Commands)[keyof typeof Commands];
 
@@ -25,4 +30,22 @@ export const Settings = {
   kubeconfig: 'kubeconfig',
   validationEnable: 'validation.enable',
   traceServer: 'trace.server',
+  /** Kubeconfig contexts the explorer shows; empty: every context. */
+  explorerContexts: 'explorer.contexts',
+  /** Minutes without progress after which a rollout counts as stuck. */
+  explorerRolloutStuckMinutes: 'explorer.rolloutStuckMinutes',
+} as const;
+
+/** URI schemes of the explorer's read-only documents. */
+export const Schemes = {
+  describe: 'capi-dcs-describe',
+  live: 'capi-dcs-live',
+} as const;
+
+/** `contextValue`s of explorer items; package.json menus match them with `viewItem =~ /.../`. */
+export const ExplorerItems = {
+  context: 'managementCluster',
+  /** Any item backed by a live object (open YAML, reveal, copy name). */
+  liveObject: 'liveObject',
+  cluster: 'cluster',
 } as const;

@@ -4,7 +4,14 @@
 export type RuleSeverity = 'error' | 'warning' | 'info' | 'hint' | 'off';
 
 export interface ServerSettings {
-  readonly validation: { readonly enable: boolean };
+  /**
+   * enable: validate at all. schemaSource: the bundled catalog, or the CRDs installed in a management
+   * cluster (the kubeconfig below, clusterContext or its current context), so files are checked against
+   * exactly what that cluster runs.
+   */
+  readonly validation: { readonly enable: boolean; readonly schemaSource: 'bundled' | 'cluster'; readonly clusterContext: string };
+  /** The extension's kubeconfig setting; empty for $KUBECONFIG or ~/.kube/config. */
+  readonly kubeconfig: string;
   /** Per rule id: a severity or 'off'. */
   readonly rules: Readonly<Record<string, RuleSeverity>>;
   /** clusterctl variable values used to validate templates as `clusterctl generate cluster` would render them. */
@@ -16,7 +23,8 @@ export interface ServerSettings {
 }
 
 export const defaultServerSettings: ServerSettings = {
-  validation: { enable: true },
+  validation: { enable: true, schemaSource: 'bundled', clusterContext: '' },
+  kubeconfig: '',
   rules: {},
   variables: {},
   capiVersion: 'v1beta2',
@@ -27,7 +35,12 @@ export const defaultServerSettings: ServerSettings = {
 export function withDefaults(partial: unknown): ServerSettings {
   const p = (typeof partial === 'object' && partial !== null ? partial : {}) as Partial<ServerSettings>;
   return {
-    validation: { enable: p.validation?.enable ?? defaultServerSettings.validation.enable },
+    validation: {
+      enable: p.validation?.enable ?? defaultServerSettings.validation.enable,
+      schemaSource: p.validation?.schemaSource === 'cluster' ? 'cluster' : 'bundled',
+      clusterContext: p.validation?.clusterContext ?? '',
+    },
+    kubeconfig: typeof p.kubeconfig === 'string' ? p.kubeconfig : '',
     rules: { ...p.rules },
     variables: { ...p.variables },
     capiVersion: p.capiVersion === 'v1beta1' ? 'v1beta1' : 'v1beta2',

@@ -13,6 +13,8 @@ export class LspClient {
   private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
+  /** Messages the server asked the editor to show. */
+  readonly messages: string[] = [];
 
   private constructor(
     readonly process: ChildProcessWithoutNullStreams,
@@ -24,6 +26,14 @@ export class LspClient {
     });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/configuration', () => []);
+    // What an editor would show the user; tests read them from `messages`.
+    connection.onRequest('window/showMessageRequest', (params: { message: string }) => {
+      this.messages.push(params.message);
+      return null;
+    });
+    connection.onNotification('window/showMessage', (params: { message: string }) => {
+      this.messages.push(params.message);
+    });
   }
 
   static async start(workspaceFolder: string | undefined, settings: Record<string, unknown> = {}): Promise<LspClient> {

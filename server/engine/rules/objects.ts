@@ -7,7 +7,7 @@ import { keyOf, type IndexedObject, type WorkspaceIndex } from '../workspaceInde
  * Each definition of `o`'s object mapped to the first definition with the same content: comparing with
  * one per distinct content, once per index version, keeps a Namespace repeated in 1,000 bundles linear.
  */
-function sameContent(o: IndexedObject, index: WorkspaceIndex): ReadonlyMap<IndexedObject, IndexedObject> {
+function sameContent(o: IndexedObject, index: WorkspaceIndex): { classes: ReadonlyMap<IndexedObject, IndexedObject>; distinct: number } {
   return index.derived(`duplicate-object\u0000${keyOf(o)}`, () => {
     const firsts: IndexedObject[] = [];
     const classes = new Map<IndexedObject, IndexedObject>();
@@ -19,7 +19,7 @@ function sameContent(o: IndexedObject, index: WorkspaceIndex): ReadonlyMap<Index
       }
       classes.set(x, first);
     }
-    return classes;
+    return { classes, distinct: firsts.length };
   });
 }
 
@@ -30,9 +30,10 @@ export const duplicateObject: Rule = {
   check(o: IndexedObject, index: WorkspaceIndex): Finding[] {
     // The same object written twice, identically (a Namespace in two bundles), applies the same way twice.
     const same = index.find(o.group, o.kind, o.namespace, o.name);
-    if (same.length < 2) return [];
-    const classes = sameContent(o, index);
+    if (same.every((x) => x === o)) return [];
+    const { classes, distinct } = sameContent(o, index);
     const mine = classes.get(o); // undefined for an object checked without being indexed
+    if (mine && distinct === 1) return [];
     const twins = same.filter((x) => x !== o && (mine ? classes.get(x) !== mine : !isDeepStrictEqual(x.object, o.object)));
     if (twins.length === 0) return [];
     const where = twins.map((t) => (t.uri === o.uri ? `document ${t.doc.index + 1} of this file` : t.uri.split('/').pop() ?? t.uri));

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { Harness, writeResults } from './harness';
 import { registerActivationTests } from './activation.tests';
+import { registerExplorerTests } from './explorer.tests';
 import { registerLanguageTests, registerSnippetTests } from './language.tests';
 
 export async function run(): Promise<void> {
@@ -10,6 +11,7 @@ export async function run(): Promise<void> {
   registerActivationTests(harness);
   registerLanguageTests(harness);
   registerSnippetTests(harness);
+  registerExplorerTests(harness);
   const results = await harness.run();
   const path = process.env.CAPI_DCS_TEST_RESULTS ?? join(__dirname, '..', 'test-results', 'extension-host.json');
   writeResults(path, results);
