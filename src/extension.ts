@@ -3,6 +3,7 @@ import { registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { Explorer } from './explorer/explorer';
 import { startLanguageClient } from './language/client';
+import { registerOperateCommands } from './operate/commands';
 import { registerProviderCommands } from './provider/providerCommands';
 
 /** What activate() returns: a small API for other extensions and for the extension-host tests. */
@@ -18,6 +19,7 @@ export function activate(extension: vscode.ExtensionContext): CapiDcsApi {
 
   const explorer = ctx.own(new Explorer(ctx));
   registerCommands(ctx, { explorer });
+  registerOperateCommands(ctx, { explorer });
   registerProviderCommands(ctx);
 
   const languageServerReady = startLanguageClient(ctx).then(

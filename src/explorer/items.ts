@@ -76,7 +76,9 @@ function build(e: Element, c: ItemContext): vscode.TreeItem {
     case 'deployment': {
       const stuck = c.stuck(rolloutKey(e.context, e.owner));
       const label = e.type === 'controlPlane' ? 'Control plane' : e.owner.name;
-      const item = live(label, e.owner.rollout.active ? Expanded : Collapsed, `${ExplorerItems.liveObject} replicated`);
+      // The type word lets menus tell a control plane from a deployment (Roll Back is for deployments only).
+      const kindWord = e.type === 'controlPlane' ? 'controlPlane' : 'machineDeployment';
+      const item = live(label, e.owner.rollout.active ? Expanded : Collapsed, `${ExplorerItems.liveObject} replicated ${kindWord}`);
       item.description = L.replicatedDescription(e.owner, stuck);
       item.tooltip = markdown(L.replicatedTooltip(e.owner, stuck));
       item.iconPath = e.owner.rollout.active
@@ -102,14 +104,14 @@ function build(e: Element, c: ItemContext): vscode.TreeItem {
       return group('Infrastructure', e.cluster.infrastructure.cluster?.endpoint, 'globe', Collapsed);
     case 'machine': {
       const m = e.machine;
-      const item = live(m.name, Collapsed, ExplorerItems.liveObject);
+      const item = live(m.name, Collapsed, `${ExplorerItems.liveObject} machine`);
       item.description = L.machineDescription(m, c.now, e.inRollout);
       item.tooltip = markdown(L.machineTooltip(m));
       item.iconPath = icon(m.available ? 'vm-running' : 'vm', m.health);
       return item;
     }
     case 'dcsMachine': {
-      const item = live(e.dcs.name, Collapsed, ExplorerItems.liveObject);
+      const item = live(e.dcs.name, Collapsed, `${ExplorerItems.liveObject} dcsMachine`);
       item.description = L.dcsMachineDescription(e.dcs);
       item.tooltip = markdown(L.dcsMachineTooltip(e.dcs));
       item.iconPath = icon('circuit-board', e.dcs.health);

@@ -143,7 +143,15 @@ describe('local management plane', () => {
     const controller = loadKubeconfig(plane.controllerKubeconfigPath);
     assert.equal(controller.getCurrentUser()?.name, 'capi-dcs-controller');
     assert.equal((await httpsGet(controller, '/apis/cluster.x-k8s.io/v1beta2/clusters')).status, 200);
-    assert.equal((await httpsGet(controller, `/api/v1/namespaces/${NAMESPACE}/secrets`)).status, 200);
+    // Secrets: one by name (credentials, bootstrap data), never a list of every cluster's keys.
+    await KubernetesObjectApi.makeApiClient(loadKubeconfig(plane.kubeconfigPath)).create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'dcs-credentials', namespace: NAMESPACE },
+      stringData: { authUser: 'u' },
+    });
+    assert.equal((await httpsGet(controller, `/api/v1/namespaces/${NAMESPACE}/secrets/dcs-credentials`)).status, 200);
+    assert.equal((await httpsGet(controller, `/api/v1/namespaces/${NAMESPACE}/secrets`)).status, 403);
     assert.equal((await httpsGet(controller, '/api/v1/nodes')).status, 403);
     await assert.rejects(controller.makeApiClient(CoreV1Api).deleteNamespace({ name: NAMESPACE }), (err: unknown) => {
       assert.ok(err instanceof ApiException);

@@ -1,0 +1,153 @@
+// Brings a DCSMachine's VM to running, one idempotent step at a time, each decided by what DCS
+// shows now (so a crash between any two steps is harmless):
+//   no VM          -> upload the bootstrap medium, clone (powered off, owner UID in the description)
+//   creating       -> wait for the clone
+//   stopped, new   -> attach the slot's persistent disks, mount the medium as CD-ROM, start
+//   starting       -> wait
+//   running        -> done
+// A VM that ran before and is now stopped, paused or otherwise off is reported, not restarted.
+
+import { DcsNotFoundError } from '../../shared/dcs/errors';
+import type { DcsVm } from '../../shared/dcs/types';
+import type { DCSMachine, Secret } from '../api/kinds';
+import { Reasons } from '../api/conditions';
+import { isoFileName, renderBootstrap } from './bootstrapIso';
+import { buildCloneRequest, templateDiskCount } from './cloneRequest';
+import type { DcsConnection } from './dcsConnections';
+import { ProvisioningError } from './dcsInventory';
+import { vmNameOf, type SlotClaim } from './slotClaims';
+import type { TaskTracker } from './taskTracker';
+import type { VmLookup } from './vmLookup';
+import { Wait } from './wait';
+
+export interface ProvisionInput {
+  readonly conn: DcsConnection;
+  readonly machine: DCSMachine;
+  readonly claim: SlotClaim;
+  readonly providerId: string;
+  /** Reads the Machine's bootstrap Secret; called only when the medium must be uploaded. */
+  readonly readBootstrap: () => Promise<Secret>;
+  /** The machine was provisioned before: never power its VM on again behind the user's back. */
+  readonly provisionedBefore: boolean;
+  readonly recordMedium: (medium: { fileName: string; datastoreUrn: string }) => void;
+}
+
+export interface DiskAttacher {
+  /** Creates and attaches the slot's persistent volumes; a Wait while that is under way. */
+  ensureAttached(input: ProvisionInput, vm: DcsVm, templateDisks: number): Promise<Wait | undefined>;
+}
+
+export class VmProvisioner {
+  /** DCSMachine UID -> device path of its uploaded medium. */
+  private readonly media = new Map<string, string>();
+
+  constructor(
+    private readonly tasks: TaskTracker,
+    private readonly lookup: VmLookup,
+    private readonly disks: DiskAttacher,
+    private readonly pollMs: number,
+  ) {}
+
+  forget(uid: string): void {
+    this.media.delete(uid);
+    this.tasks.forgetOwner(uid);
+    this.lookup.forget(uid);
+  }
+
+  async provision(input: ProvisionInput): Promise<DcsVm | Wait> {
+    const { conn, machine, claim } = input;
+    const dcs = conn.client;
+    const uid = machine.metadata.uid ?? '';
+    const vmName = vmNameOf(claim.entry, machine.metadata.name ?? '');
+    let vm = await this.lookup.find(dcs, uid, vmName, machine.spec.vmUrn, true);
+
+    if (!vm || vm.status === 'creating') {
+      if ((await this.tasks.resume(dcs, uid, 'clone')) === 'pending' || vm) return this.waitClone(vmName);
+      const template = await this.template(input);
+      const devicePath = await this.uploadMedium(input, template, vmName);
+      this.media.set(uid, devicePath);
+      const request = await buildCloneRequest(conn.inventory, machine, claim, template);
+      const outcome = await this.tasks.run(dcs, uid, 'clone', async () => {
+        const created = await dcs.cloneVm(template.urn, request);
+        this.lookup.remember(uid, created.urn);
+        return created.task;
+      });
+      if (outcome === 'pending') return this.waitClone(vmName);
+      vm = await this.lookup.find(dcs, uid, vmName, undefined, true);
+      if (!vm) throw new ProvisioningError(`the clone of ${vmName} finished but DCS shows no such VM`, Reasons.provisioningFailed);
+    }
+
+    if (vm.status === 'stopped' && !input.provisionedBefore) {
+      const template = await conn.inventory.template(machine.spec.vmTemplateName);
+      const diskWait = await this.disks.ensureAttached(input, vm, templateDiskCount(machine.spec.vmConfig.dcsMachineDiskSpec ?? [], template ?? vm));
+      if (diskWait) return diskWait;
+      if (vm.cdRomStatus !== 'mounted') {
+        const devicePath = this.media.get(uid) ?? (await this.uploadMedium(input, template ?? (await this.template(input)), vmName));
+        const target = vm;
+        if ((await this.tasks.run(dcs, uid, 'attachcdrom', () => dcs.attachCdrom(target.urn, devicePath))) === 'pending') {
+          return new Wait(Reasons.poweringOn, `mounting the bootstrap medium on VM ${vmName}`, this.pollMs);
+        }
+      }
+      const target = vm;
+      if ((await this.tasks.run(dcs, uid, 'start', () => dcs.startVm(target.urn))) === 'pending') {
+        return new Wait(Reasons.poweringOn, `starting VM ${vmName}`, this.pollMs);
+      }
+      vm = await dcs.getVm(vm.urn);
+    }
+
+    switch (vm.status) {
+      case 'running':
+        return vm;
+      case 'starting':
+        return new Wait(Reasons.poweringOn, `VM ${vmName} is starting`, this.pollMs);
+      default:
+        return new Wait(Reasons.vmNotRunning, `VM ${vmName} is ${vm.status}`, this.pollMs * 10, 'Warning');
+    }
+  }
+
+  /** Detaches the CD-ROM and deletes the medium file; a Wait while the detach task runs. */
+  async removeMedium(conn: DcsConnection, machine: DCSMachine, vm: DcsVm, medium: { cdRomFile?: string; cdRomDatastoreUrn?: string }): Promise<Wait | undefined> {
+    const uid = machine.metadata.uid ?? '';
+    if (vm.cdRomStatus === 'mounted') {
+      if ((await this.tasks.run(conn.client, uid, 'detachcdrom', () => conn.client.detachCdrom(vm.urn))) === 'pending') {
+        return new Wait(Reasons.provisioned, `detaching the bootstrap medium of VM ${vm.name}`, this.pollMs);
+      }
+    }
+    if (medium.cdRomFile && medium.cdRomDatastoreUrn) {
+      try {
+        await conn.client.deleteDatastoreFile(medium.cdRomDatastoreUrn, medium.cdRomFile);
+      } catch (err: unknown) {
+        if (!(err instanceof DcsNotFoundError)) throw err;
+      }
+    }
+    this.media.delete(uid);
+    return undefined;
+  }
+
+  private waitClone(vmName: string): Wait {
+    return new Wait(Reasons.cloningVm, `cloning VM ${vmName}`, this.pollMs);
+  }
+
+  private async template(input: ProvisionInput): Promise<DcsVm> {
+    const name = input.machine.spec.vmTemplateName;
+    const template = await input.conn.inventory.template(name);
+    if (!template) throw new ProvisioningError(`VM template ${name} does not exist in DCS site ${input.conn.site}`, Reasons.vmTemplateNotFound);
+    return template;
+  }
+
+  /** Renders the bootstrap data for this slot and uploads it; returns the CD-ROM device path. */
+  private async uploadMedium(input: ProvisionInput, template: DcsVm, vmName: string): Promise<string> {
+    const { conn, machine } = input;
+    const { cdRomDatastoreName, cdRomDatastoreClusterName } = machine.spec.vmConfig;
+    const datastore =
+      cdRomDatastoreName || cdRomDatastoreClusterName
+        ? await conn.inventory.uploadDatastore({ datastoreName: cdRomDatastoreName, datastoreClusterName: cdRomDatastoreClusterName }, 'vmConfig.cdRomDatastore')
+        : await conn.inventory.datastoreByUrn(template.vmConfig.disks[0]?.datastoreUrn ?? '');
+    if (!datastore) throw new ProvisioningError(`no datastore for the bootstrap medium: set vmConfig.cdRomDatastoreName`, 'DatastoreNotFound');
+    const medium = renderBootstrap(await input.readBootstrap(), { providerId: input.providerId, nodeIp: input.claim.entry.ip });
+    const fileName = isoFileName(vmName, machine.metadata.uid ?? '');
+    const file = await conn.client.uploadFile(datastore.urn, fileName, medium.bytes);
+    input.recordMedium({ fileName, datastoreUrn: datastore.urn });
+    return file.devicePath;
+  }
+}
