@@ -6,9 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startManagementPlane, type ManagementPlane } from '../../src/lab/mgmtPlane';
 import { launchChromium } from '../helpers/browser';
+import { treeRow } from '../helpers/workbench';
 import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServer';
 import { applyAll, deleteObject, ensureNamespace, kubeRequest, loadKubeconfig } from '../integration/explorerLab';
 import { clusterScenario, cond } from '../unit/explorerFixtures';
@@ -19,13 +20,6 @@ const screenshots = join(repoRoot, 'media', 'screenshots');
 const NS = 'fleet';
 const STUCK_MINUTES = 0.75;
 const BLOCKED_BY = 'Scaling up MachineSet demo-md-0-v2 to 2 replicas: Machine demo-md-0-3 waits for InfrastructureReady (DCS quota exceeded on host-1)';
-
-/** The explorer row whose label is exactly `label` (descriptions may mention other names). */
-function treeRow(page: Page, label: string): Locator {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const exact = new RegExp(`^${escaped}$`);
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
-}
 
 /** Drags the sash right of the side bar so descriptions are readable in the screenshot. */
 async function widenSidebar(page: Page, width: number): Promise<void> {

@@ -9,12 +9,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startManagementPlane, type ManagementPlane } from '../../src/lab/mgmtPlane';
 import type { ObjectApi } from '../../src/operate/objectApi';
 import { launchChromium } from '../helpers/browser';
 import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServer';
 import { waitUntil } from '../helpers/processes';
+import { openFile, runCommand, treeRow } from '../helpers/workbench';
 import { applyExample, createMachines, objectApi } from '../integration/operateLab';
 import { EXAMPLE_PATH, NS } from '../unit/operateFixtures';
 
@@ -22,16 +23,6 @@ const vsixPath = join(repoRoot, 'out', 'capi-dcs.vsix');
 const KCP = { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', namespace: NS, name: 'lab-b-kcp' };
 const CLUSTER = { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', namespace: NS, name: 'lab-b' };
 const MD = { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineDeployment', namespace: NS, name: 'lab-b-md-0' };
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  // The exact title: "Apply to Management Cluster" also matches "Apply Folder to Management Cluster".
-  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first().click();
-}
 
 /** Waits for the quick input to show `placeholderOrPrompt`, then picks the row `label` (or types `text`). */
 async function pick(page: Page, hint: string, label: string): Promise<void> {
@@ -49,20 +40,6 @@ async function clickNotification(page: Page, text: string, button: string): Prom
   const toast = page.locator('.notification-toast', { hasText: text });
   await toast.waitFor({ timeout: 60_000 });
   await toast.locator('.monaco-button', { hasText: button }).click();
-}
-
-/** The explorer row whose label is exactly `label`. */
-function treeRow(page: Page, label: string): Locator {
-  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor();
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab', { hasText: name }).waitFor();
 }
 
 const POOL = (name: string, ip: string, disk: string): string => `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/browser';
 import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServer';
 import { waitUntil } from '../helpers/processes';
+import { openFile, openWorkbench, runCommand } from '../helpers/workbench';
 
 const vsixPath = join(repoRoot, 'out', 'capi-dcs.vsix');
 const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
@@ -17,29 +18,6 @@ const kubeconfig = join(repoRoot, 'test', 'fixtures', 'kubeconfig-two-contexts.y
 const hostResults = join(repoRoot, 'out', 'test-results', 'extension-host.json');
 const screenshots = join(repoRoot, 'media', 'screenshots');
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
-
-async function openWorkbench(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor();
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab', { hasText: name }).waitFor();
-}
 
 describe('VS Code (code-server) with the packaged extension', () => {
   let server: CodeServer;
