@@ -19,8 +19,8 @@ describe('the demo command', () => {
   const demoDirsBefore = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('capi-dcs-demo-')));
 
   before(async () => {
-    // The built demo (scripts/demo.sh runs the same after setting up and packaging).
-    demo = spawn(process.execPath, [join(repoRoot, 'out', 'bin', 'demo.js'), '--port', '0'], { cwd: repoRoot });
+    // Exactly the README's first command (with a free port instead of 8080).
+    demo = spawn('bash', [join(repoRoot, 'scripts', 'demo.sh'), '--port', '0'], { cwd: repoRoot, detached: true });
     demo.stdout.on('data', (b: Buffer) => (output += b.toString()));
     demo.stderr.on('data', (b: Buffer) => (output += b.toString()));
     browser = await launchChromium();
@@ -28,7 +28,7 @@ describe('the demo command', () => {
 
   after(async () => {
     await browser.close();
-    if (demo.exitCode === null) demo.kill('SIGKILL');
+    if (demo.exitCode === null && demo.pid) process.kill(-demo.pid, 'SIGKILL');
   });
 
   it('prints the URL, its start time and what to try', async () => {

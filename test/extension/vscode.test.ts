@@ -96,7 +96,7 @@ describe('VS Code (code-server) with the packaged extension', () => {
   });
 
   it('shows a manifest error in the Problems panel with its line and column', async () => {
-    await runCommand(page, 'View: Focus Problems');
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     const problems = page.locator('.markers-panel');
     await problems.waitFor();
     await openFile(page, 'broken-pool.yaml');

@@ -79,8 +79,10 @@ describe('capi-dcs-controller: faults and leader election', () => {
     assert.match(condition(dc, 'DCSConnected')?.message ?? '', /DCS refused the login/);
     const machine = await waitFor(async () => {
       const got = await bad.dcsMachine('b-1');
-      return condition(got, 'VMProvisioned')?.reason === 'WaitingForDCS' ? got : undefined;
-    }, 'b-1 WaitingForDCS');
+      // Before the DCSCluster's login has failed, the machine may wait on it without a reason yet.
+      const c = condition(got, 'VMProvisioned');
+      return c?.reason === 'WaitingForDCS' && (c.message ?? '').includes('refused the login') ? got : undefined;
+    }, 'b-1 WaitingForDCS because the login was refused');
     assert.match(condition(machine, 'VMProvisioned')?.message ?? '', /DCSCluster badcreds is not ready: DCS refused the login/);
     // Reconciles keep coming (events, resyncs); the refused login must not be retried for a while.
     await bad.api.mergePatch(bad.path('dcsclusters', 'badcreds'), { metadata: { labels: { touched: 'yes' } } });
