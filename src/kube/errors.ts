@@ -1,4 +1,7 @@
 // Turns what a Kubernetes call threw into one of a few kinds the explorer acts on, plus a plain sentence.
+import { KubeHttpError } from '../shared/kubeGet';
+
+export { KubeHttpError, statusMessage } from '../shared/kubeGet';
 
 export type FailureKind = 'forbidden' | 'notFound' | 'unauthorized' | 'gone' | 'unreachable' | 'other';
 
@@ -7,28 +10,6 @@ export interface KubeFailure {
   readonly status?: number;
   /** One sentence for a tree item or the log (never credentials: messages come from the API server or Node). */
   readonly message: string;
-}
-
-/** A response outside 2xx, with the message of the Status object the API server sent. */
-export class KubeHttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'KubeHttpError';
-  }
-}
-
-/** The `message` of a Kubernetes Status body, or the body itself (shortened). */
-export function statusMessage(body: string): string {
-  try {
-    const message = asRecord(JSON.parse(body))?.message;
-    if (typeof message === 'string') return message;
-  } catch {
-    // not JSON: use the text
-  }
-  return body.length > 300 ? `${body.slice(0, 299)}…` : body;
 }
 
 export function classifyFailure(error: unknown): KubeFailure {

@@ -2,7 +2,7 @@
 // re-list after 410 Gone) with a paged list that has a deadline, watch bookmarks, a server-side watch
 // timeout, and managedFields dropped from every object (they are most of an object's size and never shown).
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import { kubeGetJson } from './http';
+import { kubeGetJson } from '../shared/kubeGet';
 import { resourcePath, type KindInfo, type KubeObject } from './kinds';
 
 /** What InformerSet needs from an informer; tests substitute a fake. */

@@ -1,8 +1,8 @@
 // A catalog from a live management cluster: the CRDs it has installed, converted exactly like the
 // bundled ones, so manifests are checked against the versions the cluster really runs.
-import { request, type RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { isClusterApiGroup } from '../gvk';
+import { kubeGet, KubeHttpError } from '../kubeGet';
 import { coreEntries } from './bundled';
 import { entriesFromCrd, SchemaCatalog } from './catalog';
 import { isCustomResourceDefinition, type CustomResourceDefinition } from './crd';
@@ -27,34 +27,19 @@ export class ClusterReadError extends Error {
 }
 
 async function getJson(kc: KubeConfig, path: string, signal: AbortSignal | undefined): Promise<unknown> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new ClusterReadError('the kubeconfig has no current cluster');
-  const options: RequestOptions = { method: 'GET', headers: { Accept: 'application/json' }, timeout: REQUEST_TIMEOUT_MS };
-  await kc.applyToHTTPSOptions(options); // CA, client certificate or token, as the kubeconfig says
-  if (signal) options.signal = signal;
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, server), options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const status = res.statusCode ?? 0;
-        if (status !== 200) {
-          reject(new ClusterReadError(`GET ${path}: HTTP ${String(status)}`, status));
-          return;
-        }
-        try {
-          resolve(JSON.parse(body));
-        } catch {
-          reject(new ClusterReadError(`GET ${path}: the answer is not JSON`));
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new ClusterReadError(`GET ${path}: no answer within ${String(REQUEST_TIMEOUT_MS)} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
+  if (!kc.getCurrentCluster()?.server) throw new ClusterReadError('the kubeconfig has no current cluster');
+  let body: string;
+  try {
+    body = await kubeGet(kc, path, { timeoutMs: REQUEST_TIMEOUT_MS, signal });
+  } catch (error) {
+    if (error instanceof KubeHttpError) throw new ClusterReadError(`GET ${path}: HTTP ${String(error.status)}`, error.status);
+    throw error;
+  }
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new ClusterReadError(`GET ${path}: the answer is not JSON`);
+  }
 }
 
 /** Every installed CRD of the selected groups, in wire format. */
