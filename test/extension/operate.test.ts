@@ -147,6 +147,9 @@ describe('operate commands in code-server against the real API server', () => {
       await dialog.waitFor({ timeout: 30_000 });
       await dialog.locator('.monaco-button', { hasText: 'Apply' }).click();
       await waitUntil(`the Cluster ${paused ? 'paused' : 'resumed'}`, async () => ((await specOf(api, CLUSTER)).paused === paused ? true : undefined), 30_000);
+      // The menu offers Pause or Resume from the item's context value: wait for the watch to reach the tree.
+      const row = treeRow(page, 'lab-b');
+      await waitUntil(`the tree shows lab-b ${paused ? 'paused' : 'resumed'}`, async () => (/\bpaused\b/.test((await row.textContent()) ?? '') === Boolean(paused) ? true : undefined), 30_000);
     }
   });
 
