@@ -6,12 +6,16 @@ export interface Position {
 
 export class LineIndex {
   private readonly starts: number[] = [0];
+  private readonly length: number;
 
   constructor(text: string) {
+    this.length = text.length;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
-  positionAt(offset: number): Position {
+  /** As LSP's TextDocument.positionAt: an offset past the end is the end, so both front ends agree. */
+  positionAt(at: number): Position {
+    const offset = Math.max(0, Math.min(at, this.length));
     let low = 0;
     let high = this.starts.length - 1;
     while (low < high) {

@@ -1,6 +1,7 @@
 // Runs the validation core over a set of files: they form one workspace, so references between them
 // resolve exactly as they do in the editor.
 import { LineIndex } from '../../server/engine/lines';
+import { looksLikeKubernetesYaml } from '../../server/engine/manifest';
 import type { Severity } from '../../server/engine/rule';
 import { validateFile, type SchemaChecker } from '../../server/engine/validate';
 import { WorkspaceIndex } from '../../server/engine/workspaceIndex';
@@ -30,6 +31,8 @@ export interface LintOptions {
   readonly settings: ServerSettings;
   readonly variables: Readonly<Record<string, string>> | undefined;
   readonly schemas: SchemaChecker | undefined;
+  /** Committed content by file URI: what template-edited-in-place compares with, as in the editor. */
+  readonly baselines?: ReadonlyMap<string, string>;
 }
 
 export const FILE_SKIPPED = 'file-skipped';
@@ -38,8 +41,10 @@ export function lintFiles(inputs: readonly InputFile[], options: LintOptions): L
   const index = new WorkspaceIndex();
   const problems: LintProblem[] = [];
   const ioErrors: string[] = [];
+  for (const [uri, text] of options.baselines ?? []) index.setBaseline(uri, text);
   for (const input of inputs) {
-    if (input.text !== undefined) index.set(input.uri, input.text);
+    // As in the editor: YAML that is no Kubernetes manifest (CI workflows, Helm values) is not checked.
+    if (input.text !== undefined && looksLikeKubernetesYaml(input.text)) index.set(input.uri, input.text);
   }
   for (const input of inputs) {
     if (input.ioError !== undefined) {

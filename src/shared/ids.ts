@@ -4,6 +4,8 @@
 export const EXTENSION_ID = 'capi-dcs.capi-dcs';
 export const OUTPUT_CHANNEL_NAME = 'CAPI DCS';
 export const LANGUAGE_SERVER_NAME = 'CAPI DCS Language Server';
+/** A repository's capi-dcs configuration, read by the lint command and the language server. */
+export const CONFIG_FILE = '.capi-dcs.yaml';
 
 /** Command ids, without the `capi-dcs.` prefix that package.json and registration add. */
 export const Commands = {

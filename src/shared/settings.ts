@@ -42,11 +42,39 @@ export function withDefaults(partial: unknown): ServerSettings {
     },
     kubeconfig: typeof p.kubeconfig === 'string' ? p.kubeconfig : '',
     rules: { ...p.rules },
-    variables: { ...p.variables },
+    // YAML reads WORKER_MACHINE_COUNT: 3 as a number; clusterctl substitutes text.
+    variables: Object.fromEntries(Object.entries((p.variables ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
     capiVersion: p.capiVersion === 'v1beta1' ? 'v1beta1' : 'v1beta2',
     files: {
       include: p.files?.include ?? defaultServerSettings.files.include,
       exclude: p.files?.exclude ?? defaultServerSettings.files.exclude,
     },
   };
+}
+
+/** The ServerSettings fields as VS Code setting names under `capi-dcs.` (a test checks them against package.json). */
+export const SERVER_SETTING_KEYS = [
+  'validation.enable',
+  'validation.schemaSource',
+  'validation.clusterContext',
+  'kubeconfig',
+  'rules',
+  'variables',
+  'capiVersion',
+  'files.include',
+  'files.exclude',
+] as const;
+
+/**
+ * The settings the user set explicitly (in any scope), nested as ServerSettings. What is left at its
+ * default stays absent, so a repository's .capi-dcs.yaml decides it.
+ */
+export function explicitSettings(isSet: (key: string) => boolean, get: (key: string) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of SERVER_SETTING_KEYS) {
+    if (!isSet(key)) continue;
+    const [head = key, leaf] = key.split('.');
+    out[head] = leaf === undefined ? get(key) : { ...(out[head] as Record<string, unknown> | undefined), [leaf]: get(key) };
+  }
+  return out;
 }

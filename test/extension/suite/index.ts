@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { Harness, writeResults } from './harness';
 import { registerActivationTests } from './activation.tests';
+import { registerConfigFileTests } from './configFile.tests';
 import { registerExplorerTests } from './explorer.tests';
 import { registerLanguageTests, registerSnippetTests } from './language.tests';
 
@@ -11,6 +12,7 @@ export async function run(): Promise<void> {
   registerActivationTests(harness);
   registerLanguageTests(harness);
   registerSnippetTests(harness);
+  registerConfigFileTests(harness);
   registerExplorerTests(harness);
   const results = await harness.run();
   const path = process.env.CAPI_DCS_TEST_RESULTS ?? join(__dirname, '..', 'test-results', 'extension-host.json');

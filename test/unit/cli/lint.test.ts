@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Ajv from 'ajv-draft-04';
+import { parse } from 'yaml';
 import { parseLintArgs, UsageError } from '../../../src/cli/args';
 import { lint } from '../../../src/cli/lintCommand';
 import { cluster, POOLS, TEMPLATES } from '../../fixtures/engine-cluster';
@@ -94,6 +95,22 @@ describe('capi-dcs lint', () => {
     }
   });
 
+  it('a broken .capi-dcs.yaml stops the run with one line per problem (exit 2 from main)', async () => {
+    writeFileSync(join(dir, '.capi-dcs.yaml'), 'rules:\n  kcp-replicas-odd: fatal\ncapiVersoin: v1beta1\n');
+    try {
+      await assert.rejects(run('.'), (error: Error) => {
+        assert.ok(error instanceof UsageError);
+        assert.match(error.message, /^\.capi-dcs\.yaml:2:21: schema-enum: "kcp-replicas-odd" must be one of "error", "warning", "info", "hint", "off"; got "fatal"$/m);
+        assert.match(error.message, /^\.capi-dcs\.yaml:3:1: schema-unknown-field: unknown field "capiVersoin"; did you mean "capiVersion"\?$/m);
+        return true;
+      });
+      writeFileSync(join(dir, '.capi-dcs.yaml'), 'rules: [kcp-replicas-odd\n');
+      await assert.rejects(run('.'), /\.capi-dcs\.yaml:2:1: yaml-syntax: /);
+    } finally {
+      rmSync(join(dir, '.capi-dcs.yaml'));
+    }
+  });
+
   it('writes SARIF 2.1.0 that validates against the SARIF schema', async () => {
     const sarif = JSON.parse((await run('--format', 'sarif', '.')).output) as Record<string, unknown>;
     const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as Record<string, unknown>;
@@ -102,6 +119,19 @@ describe('capi-dcs lint', () => {
     assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3)));
     const results = (sarif.runs as { results: { ruleId: string }[] }[])[0]?.results ?? [];
     assert.ok(results.some((r) => r.ruleId === 'kcp-replicas-odd'));
+  });
+
+  it('the pre-commit hook runs the package\'s capi-dcs command on YAML files', () => {
+    const root = join(__dirname, '..', '..', '..');
+    const hooks = parse(readFileSync(join(root, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; files: string }[];
+    const hook = hooks.find((h) => h.id === 'capi-dcs-lint');
+    assert.ok(hook);
+    const [command, subcommand] = hook.entry.split(' ');
+    const bin = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin;
+    assert.equal(bin[command ?? ''], 'dist/cli.js');
+    assert.equal(subcommand, 'lint');
+    const files = new RegExp(hook.files);
+    assert.ok(files.test('clusters/a.yaml') && files.test('b.yml') && !files.test('c.json'));
   });
 
   it('writes JUnit XML with one failure per problem', async () => {
@@ -122,11 +152,17 @@ describe('capi-dcs lint', () => {
       }
       writeFileSync(join(bad, 'bomb.yaml'), bomb.join('\n'));
       writeFileSync(join(bad, 'huge.yaml'), Buffer.alloc(33 * 1024 * 1024, 0x20));
+      // 20 MB of real manifests (42,000 ConfigMaps) is checked in full: its last document's problem is found.
+      const configMap = (i: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}, namespace: ns}\ndata:\n  key: "${'x'.repeat(400)}"\n`;
+      const big = Array.from({ length: 42_000 }, (_, i) => configMap(i));
+      big.push('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n');
+      writeFileSync(join(bad, 'big.yaml'), big.join('---\n'));
+      assert.ok(statSync(join(bad, 'big.yaml')).size > 20_000_000);
       symlinkSync(join(bad, 'nowhere.yaml'), join(bad, 'dangling.yaml'));
       writeFileSync(join(bad, 'good.yaml'), cluster({ kcpReplicas: 2 }));
       const started = Date.now();
-      const { output, status } = await lint(['--format', 'json', 'binary.yaml', 'latin1.yaml', 'bomb.yaml', 'huge.yaml', 'dangling.yaml', 'good.yaml'], bad);
-      assert.ok(Date.now() - started < 20_000);
+      const { output, status } = await lint(['--format', 'json', 'binary.yaml', 'latin1.yaml', 'bomb.yaml', 'huge.yaml', 'big.yaml', 'dangling.yaml', 'good.yaml'], bad);
+      assert.ok(Date.now() - started < 90_000);
       const json = JSON.parse(output) as JsonOutput;
       const byFile = (f: string) => json.problems.filter((p) => p.file === f).map((p) => `${p.ruleId}: ${p.message}`).join(' | ');
       assert.match(byFile('binary.yaml'), /file-skipped: binary file/);
@@ -134,6 +170,8 @@ describe('capi-dcs lint', () => {
       assert.match(byFile('bomb.yaml'), /yaml-syntax: This document cannot be read/);
       assert.match(byFile('huge.yaml'), /file-skipped: file is 33\.0 MB/);
       assert.match(byFile('good.yaml'), /kcp-replicas-odd/);
+      assert.match(byFile('big.yaml'), /^schema-pattern: metadata\.name: .*Bad_Name/);
+      assert.equal(json.problems.find((p) => p.file === 'big.yaml')?.line, 42_000 * 6 + 3);
       assert.match(json.ioErrors.join('\n'), /dangling\.yaml: no such file/);
       assert.equal(status, 2);
     } finally {
