@@ -20,7 +20,7 @@ interface Registered {
 export class Harness {
   private readonly tests: Registered[] = [];
 
-  test(name: string, fn: TestFn, timeoutMs = 20_000): void {
+  test(name: string, fn: TestFn, timeoutMs = 90_000): void {
     this.tests.push({ name, fn, timeoutMs });
   }
 
@@ -60,7 +60,7 @@ export function writeResults(path: string, results: readonly TestResult[]): void
 }
 
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
