@@ -41,6 +41,17 @@ describe('jsonLogger', () => {
 });
 
 describe('Metrics', () => {
+  it('renders the other families when one collector throws (no /proc in a bare chroot)', () => {
+    const m = new Metrics();
+    m.gauge('process_resident_memory_bytes', 'RSS.', () => {
+      throw new Error('ENOENT: /proc/self/statm');
+    });
+    m.gauge('capi_dcs_leader', 'Leader.', () => [{ labels: {}, value: 1 }]);
+    const text = m.render();
+    assert.match(text, /^capi_dcs_leader 1$/m);
+    assert.doesNotMatch(text, /^process_resident_memory_bytes /m);
+  });
+
   it('renders counters and gauges in the Prometheus text format, and reads samples back', () => {
     const m = new Metrics();
     const requests = m.counter('capi_dcs_kube_api_requests_total', 'Requests.');

@@ -49,10 +49,19 @@ export class Metrics {
     const lines: string[] = [];
     for (const [name, family] of [...this.families.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       lines.push(`# HELP ${name} ${family.help}`, `# TYPE ${name} ${family.type}`);
-      const samples = family.collect ? family.collect() : [...family.values.values()];
+      const samples = family.collect ? collectSafely(family.collect) : [...family.values.values()];
       for (const sample of samples) lines.push(`${name}${renderLabels(sample.labels)} ${formatNumber(sample.value)}`);
     }
     return `${lines.join('\n')}\n`;
+  }
+}
+
+/** A collector that throws (no /proc in a bare chroot, say) leaves its family empty; a scrape never kills the process. */
+function collectSafely(collect: () => readonly { labels: Labels; value: number }[]): readonly { labels: Labels; value: number }[] {
+  try {
+    return collect();
+  } catch {
+    return [];
   }
 }
 
