@@ -1,5 +1,6 @@
 // Runs one or more test layers with Node's test runner and prints a count per layer.
-// Usage: node scripts/run-tests.mjs [unit] [integration] [extension]
+// Usage: node scripts/run-tests.mjs [unit] [integration] [extension] [test files...]
+// Test files, when given, narrow each named layer to those of its files (e.g. `extension test/extension/provider.test.ts`).
 // Each layer writes a TAP file under out/test-results/; the last line is "N passed, N failed[, N skipped]".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -32,7 +33,9 @@ function countsFromTap(file) {
   return { passed: last('pass'), failed: last('fail') + last('cancelled'), skipped: last('skipped') + last('todo') };
 }
 
-const requested = process.argv.slice(2);
+const args = process.argv.slice(2);
+const onlyFiles = args.filter((a) => a.endsWith('.test.ts')).map((f) => join(f));
+const requested = args.filter((a) => !a.endsWith('.test.ts'));
 const names = requested.length ? requested : Object.keys(layers);
 mkdirSync('out/test-results', { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -43,7 +46,7 @@ for (const name of names) {
     console.error(`unknown test layer "${name}" (known: ${Object.keys(layers).join(', ')})`);
     process.exit(2);
   }
-  const files = findTests(layer.dir);
+  const files = findTests(layer.dir).filter((f) => onlyFiles.length === 0 || onlyFiles.includes(f));
   const tap = `out/test-results/${name}.tap`;
   console.log(`\n=== ${name} tests: ${files.length} files ===`);
   if (files.length === 0) {

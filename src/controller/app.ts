@@ -11,6 +11,7 @@ import { reconcileDcsMachine, type MachineDeps } from './controllers/dcsMachine'
 import { PersistentDisks } from './controllers/persistentDisks';
 import type { ControllerOptions } from './flags';
 import { Controller } from './runtime/controller';
+import { EventRecorder } from './runtime/events';
 import type { Informer } from './runtime/informer';
 import { KubeClient } from './runtime/kubeClient';
 import type { Logger } from './runtime/log';
@@ -95,6 +96,7 @@ export async function startController(options: ControllerOptions, log: Logger, s
     }
   };
   const connections = new DcsConnections({ kube, log, wrapTransport: countingTransport });
+  const events = new EventRecorder(kube, log, { component: 'capi-dcs-controller' });
   const poolWriter = new PoolStatusWriter(kube, pools);
   const tasks = new TaskTracker({ inlineWaitMs: Math.min(3_000, options.pollMs * 2), firstPollMs: 20, maxPollMs: 500 });
   const lookup = new VmLookup();
@@ -124,12 +126,13 @@ export async function startController(options: ControllerOptions, log: Logger, s
     provisioner: new VmProvisioner(tasks, lookup, disks, options.pollMs),
     teardown: new VmTeardown(tasks, lookup, { pollMs: options.pollMs, safeStopTimeoutMs: options.safeStopTimeoutMs }),
     disks,
+    events,
     wakePoolWaiters,
     timing,
   };
   const machineController = new Controller(controllerOptions('dcsmachine', options.concurrency), (key) => reconcileDcsMachine(key, machineDeps));
   // DCSCluster writes notify: machines wait for the DCSCluster to be ready.
-  const clusterDeps = { log, dcsClusters, clusters, dcsMachines, writer: new ObjectWriter(kube, Kinds.dcsCluster, dcsClusters, true), connections, timing };
+  const clusterDeps = { log, dcsClusters, clusters, dcsMachines, writer: new ObjectWriter(kube, Kinds.dcsCluster, dcsClusters, true), connections, events, tasks, timing };
   const clusterController = new Controller(controllerOptions('dcscluster', 4), (key) => reconcileDcsCluster(key, clusterDeps));
   const poolController = new Controller(controllerOptions('dcsiphostnamepool', 2), (key) => reconcilePool(key, { log, pools, writer: poolWriter }));
   for (const c of [machineController, clusterController, poolController]) manager.add(c);
@@ -150,14 +153,20 @@ interface Informers {
 /** Which changes wake which reconciler (controller-runtime's Watches with mapping functions). */
 function wireEvents(i: Informers, c: { machine: Controller; cluster: Controller; pool: Controller }): void {
   const onAny = <T>(handler: (obj: T) => void) => ({ onAdd: handler, onUpdate: (_old: T, obj: T) => handler(obj), onDelete: handler });
+  const wakeCluster = (m: DCSMachine): void => {
+    const name = m.metadata.labels?.[Labels.clusterName];
+    if (name) for (const dc of i.dcsClusters.byIndex(CLUSTER_INDEX, `${m.metadata.namespace ?? ''}/${name}`)) c.cluster.enqueue(keyOf(dc));
+  };
+  const isControlPlane = (m: DCSMachine): boolean => m.metadata.labels?.[Labels.controlPlane] !== undefined;
   i.dcsMachines.addHandlers({
     onAdd: (m) => c.machine.enqueue(keyOf(m)),
-    onUpdate: (_old, m) => c.machine.enqueue(keyOf(m)),
-    onDelete: (m) => {
-      // A cluster being deleted waits for its machines.
-      const name = m.metadata.labels?.[Labels.clusterName];
-      if (name) for (const dc of i.dcsClusters.byIndex(CLUSTER_INDEX, `${m.metadata.namespace ?? ''}/${name}`)) c.cluster.enqueue(keyOf(dc));
+    onUpdate: (old, m) => {
+      c.machine.enqueue(keyOf(m));
+      // The control plane's DRS rule lists the VMs: a VM created or a machine leaving changes it.
+      if (isControlPlane(m) && (old.spec.vmUrn !== m.spec.vmUrn || old.metadata.deletionTimestamp !== m.metadata.deletionTimestamp)) wakeCluster(m);
     },
+    // A cluster being deleted waits for its machines.
+    onDelete: wakeCluster,
   });
   i.machines.addHandlers(
     onAny<Machine>((m) => {

@@ -40,7 +40,8 @@ export function machineDescription(m: MachineModel, now: number, inRollout: bool
 }
 
 export function dcsMachineDescription(d: DcsMachineModel): string {
-  return join([d.vmStatus && `VM ${d.vmStatus}`, d.host && `host ${d.host}`, d.ips.join(', '), d.disks.length > 0 && `${d.disks.length} disks`]);
+  const readiness = d.provisioned === undefined ? undefined : d.provisioned ? 'ready' : 'not ready';
+  return join([readiness, d.vmStatus && `VM ${d.vmStatus}`, d.host && `host ${d.host}`, d.ips.join(', '), d.disks.length > 0 && `${d.disks.length} disks`]);
 }
 
 export function dcsClusterDescription(d: DcsClusterModel): string {

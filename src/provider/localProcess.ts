@@ -34,6 +34,7 @@ export function formatLogLine(line: string): { level: string; text: string } {
 export class LocalProcess implements vscode.Disposable {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(private readonly options: LocalProcessOptions) {}
 
@@ -50,6 +51,7 @@ export class LocalProcess implements vscode.Disposable {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     this.child = child;
+    this.stopping = false;
     channel.info(`${title}: started (pid ${String(child.pid)})`);
     statusBar.text = `$(server-process) ${title}`;
     statusBar.tooltip = `${title} runs (pid ${String(child.pid)}). Click to show its log.`;
@@ -74,6 +76,12 @@ export class LocalProcess implements vscode.Disposable {
       child.once('exit', (code, signal) => {
         channel.info(`${title}: exited (${signal ?? `code ${String(code)}`})`);
         statusBar.hide();
+        // Ended by itself (a refused flag, a port or file it could not use): say so, the reason is in the log.
+        if (!this.stopping) {
+          void vscode.window.showErrorMessage(`CAPI DCS: ${title} exited (${signal ?? `code ${String(code)}`}).`, 'Show Log').then((choice) => {
+            if (choice) channel.show(true);
+          });
+        }
         resolve();
       });
     });
@@ -82,6 +90,7 @@ export class LocalProcess implements vscode.Disposable {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child?.pid || !this.running) return;
+    this.stopping = true;
     signalGroup(child.pid, 'SIGTERM');
     const timer = setTimeout(() => {
       if (child.pid) signalGroup(child.pid, 'SIGKILL');

@@ -10,6 +10,7 @@ import type { Ctx } from '../ctx';
 import { kubeconfigFiles, listContexts, loadKubeConfig } from '../kube/kubeconfig';
 import { describeError } from '../log';
 import { LocalProcess } from './localProcess';
+import { pointClusterAtSimulator, type RunningSimulator } from './simulatorTarget';
 
 const FIELD_MANAGER = 'capi-dcs';
 const DCS_MACHINE_CRD = 'dcsmachines.infrastructure.cluster.x-k8s.io';
@@ -22,7 +23,7 @@ function commandExists(name: string): Promise<boolean> {
   });
 }
 
-async function pickContext(ctx: Ctx): Promise<{ kubeconfig: string; context: string } | undefined> {
+async function pickContext(ctx: Ctx, title: string, warnNonKind: boolean): Promise<{ kubeconfig: string; context: string } | undefined> {
   const kc = loadKubeConfig(ctx.config.kubeconfig);
   const file = kubeconfigFiles(ctx.config.kubeconfig)[0];
   if (!kc || !file) {
@@ -32,10 +33,10 @@ async function pickContext(ctx: Ctx): Promise<{ kubeconfig: string; context: str
   const contexts = listContexts(kc).sort((a, b) => Number(b.name.startsWith('kind-')) - Number(a.name.startsWith('kind-')) || Number(b.isCurrent) - Number(a.isCurrent));
   const picked = await vscode.window.showQuickPick(
     contexts.map((c) => ({ label: c.name, description: c.server, detail: c.name.startsWith('kind-') ? 'kind cluster' : undefined })),
-    { title: 'Start the DCS provider against which management cluster?' },
+    { title },
   );
   if (!picked) return undefined;
-  if (!picked.label.startsWith('kind-')) {
+  if (warnNonKind && !picked.label.startsWith('kind-')) {
     const answer = await vscode.window.showWarningMessage(
       `${picked.label} is not a kind cluster. The DCS provider will create and delete VMs for every DCSMachine it finds there. Start it anyway?`,
       { modal: true },
@@ -83,6 +84,8 @@ export function registerProviderCommands(ctx: Ctx): void {
   controllerBar.command = simulatorBar.command = 'capi-dcs.showProviderLog';
   let controller: LocalProcess | undefined;
   let simulator: LocalProcess | undefined;
+  /** Where the simulator started from here listens (its ready line), while it runs. */
+  let simulatorAt: RunningSimulator | undefined;
   const stopAll = new vscode.Disposable(() => {
     void controller?.stop();
     void simulator?.stop();
@@ -98,7 +101,7 @@ export function registerProviderCommands(ctx: Ctx): void {
       void vscode.window.showInformationMessage('CAPI DCS: the DCS provider already runs.');
       return;
     }
-    const target = await pickContext(ctx);
+    const target = await pickContext(ctx, 'Start the DCS provider against which management cluster?', true);
     if (!target || !(await ensureCrds(ctx, target.kubeconfig, target.context))) return;
     controller = new LocalProcess({
       title: `DCS provider (${target.context})`,
@@ -110,10 +113,11 @@ export function registerProviderCommands(ctx: Ctx): void {
     controller.start();
   });
   register('stopProvider', () => controller?.stop());
-  register('startSimulator', () => {
+  register('startSimulator', async () => {
     if (simulator?.running) return;
     const state = join(ctx.extension.globalStorageUri.fsPath, 'dcs-simulator.json');
-    void vscode.workspace.fs.createDirectory(ctx.extension.globalStorageUri);
+    // The simulator writes its state file next to it at once: the folder must exist first.
+    await vscode.workspace.fs.createDirectory(ctx.extension.globalStorageUri);
     simulator = new LocalProcess({
       title: 'DCS simulator',
       script: ctx.extension.asAbsolutePath('dist/simulator.js'),
@@ -123,15 +127,42 @@ export function registerProviderCommands(ctx: Ctx): void {
       onJsonLine: (line) => {
         if (line.msg !== 'ready' || typeof line.url !== 'string') return;
         const url = line.url;
-        simulatorBar.tooltip = `DCS simulator at ${url} (user capi-sim, site SIM0001A). Click to show its log.`;
-        void vscode.window.showInformationMessage(`CAPI DCS: DCS simulator at ${url} — user capi-sim, site SIM0001A.`, 'Copy Endpoint').then((choice) => {
-          if (choice) void vscode.env.clipboard.writeText(url);
-        });
+        const site = typeof line.site === 'string' ? line.site : 'SIM0001A';
+        simulatorAt = { url, site };
+        simulatorBar.tooltip = `DCS simulator at ${url} (user capi-sim, site ${site}). Click to show its log.`;
+        void vscode.window
+          .showInformationMessage(`CAPI DCS: DCS simulator at ${url} — user capi-sim, site ${site}.`, 'Point a Cluster at It…', 'Copy Endpoint')
+          .then((choice) => {
+            if (choice === 'Copy Endpoint') void vscode.env.clipboard.writeText(url);
+            else if (choice) void vscode.commands.executeCommand('capi-dcs.useSimulator');
+          });
       },
     });
     simulator.start();
   });
   register('stopSimulator', () => simulator?.stop());
+  register('useSimulator', async () => {
+    const sim = simulator?.running ? simulatorAt : undefined;
+    if (!sim) {
+      const choice = await vscode.window.showInformationMessage('CAPI DCS: the DCS simulator does not run. Start it first.', 'Start DCS Simulator');
+      if (choice) await vscode.commands.executeCommand('capi-dcs.startSimulator');
+      return;
+    }
+    const target = await pickContext(ctx, 'Point a DCSCluster of which management cluster at the DCS simulator?', false);
+    const kc = target ? loadKubeConfig(target.kubeconfig) : undefined;
+    if (!target || !kc) return;
+    kc.setCurrentContext(target.context);
+    try {
+      const done = await pointClusterAtSimulator(kc, target.context, sim);
+      if (done) {
+        ctx.log.info(done);
+        void vscode.window.showInformationMessage(`CAPI DCS: ${done}`);
+      }
+    } catch (error) {
+      ctx.log.error('pointing a DCSCluster at the simulator failed', error);
+      void vscode.window.showErrorMessage(`CAPI DCS: could not point the DCSCluster at the simulator: ${describeError(error).split('\n')[0] ?? ''}`);
+    }
+  });
   register('createKindCluster', async () => {
     const missing = [];
     for (const tool of ['kind', 'clusterctl', 'docker']) if (!(await commandExists(tool))) missing.push(tool);

@@ -1,12 +1,14 @@
 // DRS rules on a compute cluster (`PUT {clusterUri}` with drsSetting.drsRules operations:
 // 2 create, 1 modify, 0 delete), used for control-plane anti-affinity. Validated when the
-// request arrives and applied when its task completes.
+// request arrives and applied when its task completes. DRS then enforces mutual exclusion rules
+// at once (simplified: a real DCS migrates on its DRS cycle): a member VM sharing a host with
+// another member moves to a usable host of the cluster without one, if there is such a host.
 
 import type { DrsRule, DrsRuleOperation, TaskRef } from '../shared/dcs/types';
 import { parseDcsUrn } from '../shared/dcs/urn';
 import { invalid, notFound, wrongState } from './apiError';
 import { asArray, asObject, optNumber, reqString, stringList } from './json';
-import type { ClusterRecord, SimState, TaskRecord } from './model';
+import type { ClusterRecord, SimState, TaskRecord, VmRecord } from './model';
 import type { Store } from './store';
 import type { TaskEngine } from './tasks';
 import type { Views } from './views';
@@ -24,6 +26,7 @@ export class ClusterOps {
         if (t.payload.kind !== 'modifycluster') return;
         const cluster = this.get(t.payload.clusterId);
         cluster.drsRules = applyOperations(this.store.state, cluster, t.payload.operations);
+        for (const rule of cluster.drsRules) if (rule.ruleType === MUTUAL_EXCLUSION) spreadMembers(this.store.state, cluster, rule);
       },
       fail: () => undefined,
     });
@@ -63,11 +66,31 @@ export class ClusterOps {
   }
 }
 
+const MUTUAL_EXCLUSION = 2;
+
+/** Moves members of a mutual exclusion rule off hosts that another member occupies, while free hosts remain. */
+export function spreadMembers(state: SimState, cluster: ClusterRecord, rule: DrsRule): void {
+  const members = rule.vms.map((urn) => state.vms[parseDcsUrn(urn)?.id ?? '']).filter((vm): vm is VmRecord => vm !== undefined);
+  const taken = new Set<string>();
+  const usable = Object.values(state.hosts).filter((h) => h.clusterId === cluster.id && h.status === 'normal');
+  for (const vm of members) {
+    if (!taken.has(vm.hostId)) {
+      taken.add(vm.hostId);
+      continue;
+    }
+    const free = usable.filter((h) => !taken.has(h.id) && !members.some((m) => m.hostId === h.id)).sort((a, b) => a.name.localeCompare(b.name))[0];
+    if (!free) continue; // too few hosts: the rule cannot be satisfied, the VMs stay together
+    vm.hostId = free.id;
+    taken.add(free.id);
+  }
+}
+
 /** The rules after the operations; throws on a clash, an unknown rule or an unknown VM. */
 function applyOperations(state: SimState, cluster: ClusterRecord, operations: readonly DrsRuleOperation[]): DrsRule[] {
   let rules = [...cluster.drsRules];
   for (const op of operations) {
-    for (const vm of op.vms) {
+    // A delete may list members that are gone; the VMs of a create or modify must exist.
+    for (const vm of op.operationType === 0 ? [] : op.vms) {
       const ref = parseDcsUrn(vm);
       if (ref?.kind !== 'vms' || !state.vms[ref.id]) throw notFound(`DRS rule ${op.ruleName}: VM ${vm} does not exist`);
     }

@@ -32,7 +32,7 @@ export class LabObjects {
   }
 
   /** Cluster + credentials + DCSCluster, with infrastructureProvisioned set as core would after DCSCluster is ready. */
-  async createCluster(simUrl: string, options: { paused?: boolean; authKey?: string } = {}): Promise<void> {
+  async createCluster(simUrl: string, options: { paused?: boolean; authKey?: string; controlPlaneHA?: boolean } = {}): Promise<void> {
     const cluster = await this.api.request<{ metadata: { uid: string } }>('POST', this.path('clusters'), {
       body: {
         apiVersion: 'cluster.x-k8s.io/v1beta2',
@@ -66,6 +66,7 @@ export class LabObjects {
           credentialSecretRef: { name: `${this.cluster}-dcs` },
           networkType: 'kube-ovn',
           site: SITE,
+          ...(options.controlPlaneHA === undefined ? {} : { controlPlaneHA: { enabled: options.controlPlaneHA } }),
         },
       },
     });
@@ -86,7 +87,9 @@ export class LabObjects {
   }
 
   /** Bootstrap Secret, Machine and DCSMachine (owned by the Machine), as CAPI core creates them. */
-  async createMachine(name: string, pool: string, options: { annotations?: Record<string, string>; noBootstrap?: boolean } = {}): Promise<void> {
+  async createMachine(name: string, pool: string, options: { annotations?: Record<string, string>; noBootstrap?: boolean; controlPlane?: boolean } = {}): Promise<void> {
+    // KubeadmControlPlane labels its Machines and their infrastructure machines.
+    const labels = { ...this.labels(), ...(options.controlPlane ? { 'cluster.x-k8s.io/control-plane': '' } : {}) };
     if (!options.noBootstrap) {
       await this.api.request('POST', this.path('secrets'), {
         body: {
@@ -102,7 +105,7 @@ export class LabObjects {
       body: {
         apiVersion: 'cluster.x-k8s.io/v1beta2',
         kind: 'Machine',
-        metadata: { name, namespace: this.ns, labels: this.labels() },
+        metadata: { name, namespace: this.ns, labels },
         spec: {
           clusterName: this.cluster,
           bootstrap: options.noBootstrap ? { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfig', name } } : { dataSecretName: `${name}-bootstrap` },
@@ -117,7 +120,7 @@ export class LabObjects {
         metadata: {
           name,
           namespace: this.ns,
-          labels: this.labels(),
+          labels,
           ...(options.annotations ? { annotations: options.annotations } : {}),
           ownerReferences: [{ apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Machine', name, uid: machine.metadata.uid, controller: true, blockOwnerDeletion: true }],
         },

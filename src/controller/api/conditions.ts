@@ -10,6 +10,8 @@ export const ConditionTypes = {
   /** Reference §6: the safe stop before deletion. */
   vmStopPending: 'VMStopPending',
   dcsConnected: 'DCSConnected',
+  /** Reference §6: the control plane anti-affinity rule (spec.controlPlaneHA). */
+  controlPlaneHAReady: 'ControlPlaneHAReady',
   paused: 'Paused',
 } as const;
 
@@ -41,6 +43,10 @@ export const Reasons = {
   dcsUnreachable: 'DCSUnreachable',
   connected: 'Connected',
   waitingForMachines: 'WaitingForMachinesDeleted',
+  // ControlPlaneHAReady (reference §6)
+  controlPlaneHAReady: 'ControlPlaneHAReady',
+  controlPlaneHAPending: 'ControlPlaneHAPending',
+  controlPlaneHAFailed: 'ControlPlaneHAFailed',
   // Paused
   paused: 'Paused',
   notPaused: 'NotPaused',
@@ -98,6 +104,12 @@ export function setCondition(status: ConditionedStatus, input: ConditionInput, g
 export function stampGeneration(status: ConditionedStatus, generation: number | undefined): void {
   if (generation === undefined) return;
   for (const c of status.v1beta2?.conditions ?? []) c.observedGeneration = generation;
+}
+
+/** Drops a condition from both shapes (a feature turned off reports nothing). */
+export function removeCondition(status: ConditionedStatus, type: string): void {
+  if (status.conditions) status.conditions = status.conditions.filter((c) => c.type !== type);
+  if (status.v1beta2?.conditions) status.v1beta2 = { ...status.v1beta2, conditions: status.v1beta2.conditions.filter((c) => c.type !== type) };
 }
 
 export function getCondition(status: ConditionedStatus | undefined, type: string): Condition | undefined {

@@ -8,6 +8,8 @@ export const Finalizers = {
 export const Labels = {
   /** Set by Cluster API on every object of a workload cluster. */
   clusterName: 'cluster.x-k8s.io/cluster-name',
+  /** Set by KubeadmControlPlane on its Machines and their infrastructure machines. */
+  controlPlane: 'cluster.x-k8s.io/control-plane',
 } as const;
 
 export const Annotations = {

@@ -2,12 +2,14 @@
 // pause, add the finalizer, fill spec.controlPlaneEndpoint from the load balancer when it is
 // empty, check the DCS credentials (a login and the site listed), then set status.ready and
 // status.initialization.provisioned. On deletion it waits until the cluster's DCSMachines are
-// gone (they need these credentials to delete their VMs), then drops the finalizer.
+// gone (they need these credentials to delete their VMs), deletes the control plane DRS rule
+// (controlPlaneHA.ts), then drops the finalizer.
 
 import { ConditionTypes, Reasons } from '../api/conditions';
 import { Finalizers } from '../api/names';
-import type { Cluster, DCSCluster, DCSMachine } from '../api/kinds';
+import { Kinds, type Cluster, type DCSCluster, type DCSMachine } from '../api/kinds';
 import { done, requeueAfter, type ReconcileResult } from '../runtime/controller';
+import type { EventSink } from '../runtime/events';
 import type { Informer } from '../runtime/informer';
 import { errorMessage, type Logger } from '../runtime/log';
 import type { ObjectWriter } from '../runtime/objectWriter';
@@ -16,6 +18,8 @@ import { ClusterScope } from '../scope/clusterScope';
 import type { DcsConnection, DcsConnections } from '../services/dcsConnections';
 import { DcsAuthError } from '../../shared/dcs/errors';
 import { ProvisioningError } from '../services/dcsInventory';
+import type { TaskTracker } from '../services/taskTracker';
+import { controlPlaneMembers, dropControlPlaneRule, reconcileControlPlaneHA } from './controlPlaneHA';
 import { describeFailure } from './failures';
 import { clusterNameOf, isPaused } from './ownership';
 
@@ -26,6 +30,9 @@ export interface ClusterDeps {
   readonly dcsMachines: Informer<DCSMachine>;
   readonly writer: ObjectWriter<DCSCluster>;
   readonly connections: DcsConnections;
+  readonly events: EventSink;
+  /** DCS tasks of the DRS rule, per DCSCluster UID. */
+  readonly tasks: TaskTracker;
   readonly timing: { readonly resyncMs: number; readonly authRetryMs: number; readonly pollMs: number };
 }
 
@@ -56,13 +63,13 @@ export async function reconcileDcsCluster(key: string, deps: ClusterDeps): Promi
   const scope = new ClusterScope(deps.writer, dcsCluster, cluster, log);
   scope.setCondition({ type: ConditionTypes.paused, status: 'False', reason: Reasons.notPaused, message: '' });
   try {
-    return deleting ? await reconcileDelete(scope, deps, clusterName ?? name) : await reconcileNormal(scope, deps);
+    return deleting ? await reconcileDelete(scope, deps, clusterName ?? name) : await reconcileNormal(scope, deps, clusterName ?? name);
   } finally {
     await scope.close().catch((err: unknown) => log.warn('could not write the status', { error: errorMessage(err) }));
   }
 }
 
-async function reconcileNormal(scope: ClusterScope, deps: ClusterDeps): Promise<ReconcileResult> {
+async function reconcileNormal(scope: ClusterScope, deps: ClusterDeps, clusterName: string): Promise<ReconcileResult> {
   const { spec } = scope.dcsCluster;
   if (!spec.controlPlaneEndpoint?.host) {
     const { host, port } = spec.controlPlaneLoadBalancer;
@@ -75,6 +82,7 @@ async function reconcileNormal(scope: ClusterScope, deps: ClusterDeps): Promise<
     await verifySite(conn);
   } catch (err: unknown) {
     const failure = describeFailure(err);
+    deps.events.event(Kinds.dcsCluster, scope.dcsCluster, 'Warning', failure.reason, failure.message);
     scope.setCondition({ type: ConditionTypes.dcsConnected, status: 'False', reason: failure.reason, message: failure.message, severity: failure.severity });
     scope.setCondition({ type: ConditionTypes.ready, status: 'False', reason: failure.reason, message: failure.message, severity: failure.severity });
     if (failure.isAuth) {
@@ -88,10 +96,15 @@ async function reconcileNormal(scope: ClusterScope, deps: ClusterDeps): Promise<
   }
   scope.setCondition({ type: ConditionTypes.dcsConnected, status: 'True', reason: Reasons.connected, message: '' });
   scope.setCondition({ type: ConditionTypes.ready, status: 'True', reason: Reasons.connected, message: '' });
-  if (scope.status.ready !== true) scope.log.info('cluster infrastructure ready');
+  if (scope.status.ready !== true) {
+    scope.log.info('cluster infrastructure ready');
+    deps.events.event(Kinds.dcsCluster, scope.dcsCluster, 'Normal', Reasons.connected, `logged in to DCS at ${conn.endpoint}, site ${conn.site}`);
+  }
   scope.status.ready = true;
   scope.status.initialization = { ...scope.status.initialization, provisioned: true };
-  return requeueAfter(deps.timing.resyncMs);
+  const members = controlPlaneMembers(deps.dcsMachines.byIndex(CLUSTER_INDEX, `${scope.namespace}/${clusterName}`));
+  const haRecheckMs = await reconcileControlPlaneHA(scope, deps, conn, members);
+  return requeueAfter(Math.min(deps.timing.resyncMs, haRecheckMs ?? Infinity));
 }
 
 /** Logs in (on demand) and checks that the site exists. */
@@ -110,7 +123,25 @@ async function reconcileDelete(scope: ClusterScope, deps: ClusterDeps, clusterNa
     scope.setCondition({ type: ConditionTypes.ready, status: 'False', reason: Reasons.waitingForMachines, message });
     return requeueAfter(deps.timing.pollMs * 5);
   }
+  const ruleWait = await deleteControlPlaneRule(scope, deps);
+  if (ruleWait !== undefined) return requeueAfter(ruleWait);
   await scope.removeFinalizer(Finalizers.dcsCluster);
   scope.log.info('removed DCSCluster finalizer');
   return done;
+}
+
+/** The control plane DRS rule goes with the cluster; best effort: DCS trouble never blocks the deletion. */
+async function deleteControlPlaneRule(scope: ClusterScope, deps: ClusterDeps): Promise<number | undefined> {
+  const rule = scope.status.controlPlaneHA?.ruleName;
+  if (!rule) return undefined;
+  try {
+    const conn = await deps.connections.forCluster(scope.dcsCluster);
+    conn.auth.check();
+    return await dropControlPlaneRule(scope, deps, conn);
+  } catch (err: unknown) {
+    const message = `could not delete DRS rule ${rule}; delete it in DCS: ${errorMessage(err)}`;
+    scope.log.warn('could not delete the control plane DRS rule', { rule, error: errorMessage(err) });
+    deps.events.event(Kinds.dcsCluster, scope.dcsCluster, 'Warning', Reasons.controlPlaneHAFailed, message);
+    return undefined;
+  }
 }

@@ -7,10 +7,12 @@
 import type { DCSIpHostnamePool } from '../../shared/api/dcs.generated';
 import { ConditionTypes, Reasons } from '../api/conditions';
 import { Finalizers } from '../api/names';
-import type { Cluster, DCSCluster, DCSMachine, Machine } from '../api/kinds';
+import { Kinds, type Cluster, type DCSCluster, type DCSMachine, type Machine } from '../api/kinds';
 import { done, requeueAfter, type ReconcileResult } from '../runtime/controller';
+import type { EventSink } from '../runtime/events';
 import type { Informer } from '../runtime/informer';
 import type { KubeClient } from '../runtime/kubeClient';
+import { KubeApiError } from '../runtime/kubeErrors';
 import { errorMessage, type Logger } from '../runtime/log';
 import type { ObjectWriter } from '../runtime/objectWriter';
 import { splitKey } from '../runtime/resources';
@@ -50,6 +52,8 @@ export interface MachineDeps {
   readonly provisioner: VmProvisioner;
   readonly teardown: VmTeardown;
   readonly disks: PersistentDisks;
+  /** Kubernetes Events about the DCSMachines. */
+  readonly events: EventSink;
   /** Wakes the machines waiting for a slot of this pool. */
   readonly wakePoolWaiters: (namespace: string, pool: string) => void;
   readonly timing: MachineTiming;
@@ -91,6 +95,8 @@ export async function reconcileDcsMachine(key: string, deps: MachineDeps): Promi
   } catch (err: unknown) {
     failed = true;
     const failure = describeFailure(err);
+    // DCS and provisioning failures are news for `kubectl describe`; API write conflicts are not.
+    if (!(err instanceof KubeApiError)) deps.events.event(Kinds.dcsMachine, dcsMachine, 'Warning', failure.reason, failure.message);
     if (deleting) {
       scope.setCondition({ type: ConditionTypes.ready, status: 'False', reason: Reasons.deleting, message: `deletion is retried: ${failure.message}`, severity: 'Warning' });
     } else {

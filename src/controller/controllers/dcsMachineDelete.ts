@@ -5,6 +5,7 @@
 
 import { DcsError, DcsNotFoundError } from '../../shared/dcs/errors';
 import { ConditionTypes, Reasons } from '../api/conditions';
+import { Kinds } from '../api/kinds';
 import { Finalizers } from '../api/names';
 import { done, requeueAfter, type ReconcileResult } from '../runtime/controller';
 import { errorMessage } from '../runtime/log';
@@ -49,12 +50,15 @@ export async function reconcileMachineDelete(scope: MachineScope, deps: MachineD
       return requeueAfter(wait.requeueAfterMs);
     }
     await removeMedium(scope, conn);
+    deps.events.event(Kinds.dcsMachine, dcsMachine, 'Normal', 'VMDeleted', `deleted VM ${vmName}`);
   }
 
   // The allocation goes first; the annotation (the other record of the claim) goes with the object.
   const released = await deps.slots.release(dcsMachine);
   if (released || annotatedIp(dcsMachine) !== undefined) {
-    scope.log.info('released pool entry', { pool: poolName, ip: annotatedIp(dcsMachine) ?? claim?.entry.ip });
+    const ip = annotatedIp(dcsMachine) ?? claim?.entry.ip;
+    scope.log.info('released pool entry', { pool: poolName, ip });
+    deps.events.event(Kinds.dcsMachine, dcsMachine, 'Normal', 'IPReleased', `released ${ip ?? 'its entry'} to pool ${poolName}`);
   }
   await finish(scope, deps);
   deps.wakePoolWaiters(scope.namespace, poolName);

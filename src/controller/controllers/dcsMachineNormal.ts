@@ -60,6 +60,7 @@ export async function reconcileMachineNormal(scope: MachineScope, deps: MachineD
         scope.status.cdRomFile = medium.fileName;
         scope.status.cdRomDatastoreUrn = medium.datastoreUrn;
       },
+      announce: (reason, message) => deps.events.event(Kinds.dcsMachine, scope.dcsMachine, 'Normal', reason, message),
     });
   } catch (err: unknown) {
     if (err instanceof DcsAuthError) {
@@ -115,6 +116,7 @@ async function claimSlot(scope: MachineScope, deps: MachineDeps): Promise<SlotCl
         severity: 'Warning',
       });
       scope.log.warn('pool exhausted', { pool: poolName, used: outcome.used, size: outcome.size });
+      deps.events.event(Kinds.dcsMachine, scope.dcsMachine, 'Warning', Reasons.waitingForPoolSlot, `pool ${poolName} has no free entry (${outcome.used} of ${outcome.size} in use)`);
       return undefined;
     }
     try {
@@ -125,6 +127,7 @@ async function claimSlot(scope: MachineScope, deps: MachineDeps): Promise<SlotCl
     claim = deps.slots.held(scope.dcsMachine);
     if (!claim) throw new ProvisioningError(`the claim of pool ${poolName} was not recorded`, Reasons.provisioningFailed);
     scope.log.info('claimed pool entry', { pool: poolName, ip: claim.entry.ip, vm: claim.allocation.vmName });
+    deps.events.event(Kinds.dcsMachine, scope.dcsMachine, 'Normal', 'IPAllocated', `claimed ${claim.entry.ip} (VM ${claim.allocation.vmName}) from pool ${poolName}`);
   } else if (!scope.dcsMachine.metadata.finalizers?.includes(Finalizers.dcsMachine)) {
     await scope.addFinalizer(Finalizers.dcsMachine);
   }

@@ -30,6 +30,8 @@ export interface ProvisionInput {
   /** The machine was provisioned before: never power its VM on again behind the user's back. */
   readonly provisionedBefore: boolean;
   readonly recordMedium: (medium: { fileName: string; datastoreUrn: string }) => void;
+  /** Reports a milestone (an Event): the VM created, the VM powered on. */
+  readonly announce: (reason: 'VMCreated' | 'VMPoweredOn', message: string) => void;
 }
 
 export interface DiskAttacher {
@@ -40,6 +42,8 @@ export interface DiskAttacher {
 export class VmProvisioner {
   /** DCSMachine UID -> device path of its uploaded medium. */
   private readonly media = new Map<string, string>();
+  /** DCSMachine UID -> milestones this process saw begin (clone, start) and will announce once reached. */
+  private readonly milestones = new Map<string, Set<'created' | 'poweredOn'>>();
 
   constructor(
     private readonly tasks: TaskTracker,
@@ -50,6 +54,7 @@ export class VmProvisioner {
 
   forget(uid: string): void {
     this.media.delete(uid);
+    this.milestones.delete(uid);
     this.tasks.forgetOwner(uid);
     this.lookup.forget(uid);
   }
@@ -62,6 +67,7 @@ export class VmProvisioner {
     let vm = await this.lookup.find(dcs, uid, vmName, machine.spec.vmUrn, true);
 
     if (!vm || vm.status === 'creating') {
+      this.expect(uid, 'created');
       if ((await this.tasks.resume(dcs, uid, 'clone')) === 'pending' || vm) return this.waitClone(vmName);
       const template = await this.template(input);
       const devicePath = await this.uploadMedium(input, template, vmName);
@@ -76,6 +82,7 @@ export class VmProvisioner {
       vm = await this.lookup.find(dcs, uid, vmName, undefined, true);
       if (!vm) throw new ProvisioningError(`the clone of ${vmName} finished but DCS shows no such VM`, Reasons.provisioningFailed);
     }
+    if (this.reached(uid, 'created')) input.announce('VMCreated', `created VM ${vmName} (${vm.urn}) from template ${machine.spec.vmTemplateName}`);
 
     if (vm.status === 'stopped' && !input.provisionedBefore) {
       const template = await conn.inventory.template(machine.spec.vmTemplateName);
@@ -89,6 +96,7 @@ export class VmProvisioner {
         }
       }
       const target = vm;
+      this.expect(uid, 'poweredOn');
       if ((await this.tasks.run(dcs, uid, 'start', () => dcs.startVm(target.urn))) === 'pending') {
         return new Wait(Reasons.poweringOn, `starting VM ${vmName}`, this.pollMs);
       }
@@ -97,6 +105,7 @@ export class VmProvisioner {
 
     switch (vm.status) {
       case 'running':
+        if (this.reached(uid, 'poweredOn')) input.announce('VMPoweredOn', `powered on VM ${vmName}${vm.hostName ? ` on host ${vm.hostName}` : ''}`);
         return vm;
       case 'starting':
         return new Wait(Reasons.poweringOn, `VM ${vmName} is starting`, this.pollMs);
@@ -122,6 +131,20 @@ export class VmProvisioner {
     }
     this.media.delete(uid);
     return undefined;
+  }
+
+  private expect(uid: string, milestone: 'created' | 'poweredOn'): void {
+    let set = this.milestones.get(uid);
+    if (!set) this.milestones.set(uid, (set = new Set()));
+    set.add(milestone);
+  }
+
+  /** True once per milestone this process saw begin. */
+  private reached(uid: string, milestone: 'created' | 'poweredOn'): boolean {
+    const set = this.milestones.get(uid);
+    if (!set?.delete(milestone)) return false;
+    if (set.size === 0) this.milestones.delete(uid);
+    return true;
   }
 
   private waitClone(vmName: string): Wait {

@@ -72,6 +72,15 @@ export function addSimRoutes(router: Router, sim: SimContext): void {
     if (!(VmStatuses as readonly string[]).includes(status)) throw invalid(`status must be one of ${VmStatuses.join(', ')}`);
     return ok(sim.views.vm(sim.vms.force(idParam(params.id), status as VmStatus)));
   });
+  // An operator's manual migration (DRS off): builds placements a DRS rule must correct.
+  add('POST', '/sim/vms/:id/host', ({ params, req }) => {
+    const vm = sim.vms.getVm(idParam(params.id));
+    const name = reqString(asObject(jsonBody(req), 'body'), 'host', 'body');
+    const host = Object.values(sim.store.state.hosts).find((h) => h.name === name && h.clusterId === vm.clusterId);
+    if (!host) throw notFound(`host ${name} is not in the cluster of VM ${vm.name}`);
+    vm.hostId = host.id;
+    return ok(sim.views.vm(vm));
+  });
   add('GET', '/sim/vms/:id/bootstrap', ({ params }) => ok(sim.media.bootstrapOf(idParam(params.id))));
   add('POST', '/sim/tasks/:id/release', ({ params }) => {
     const task = sim.store.state.tasks[idParam(params.id)];
