@@ -94,7 +94,7 @@ export async function ensureBinaries(options: EnsureBinariesOptions = {}): Promi
   const partial = `${paths.dir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(partial, { recursive: true });
   try {
-    await goBuild(go, moduleDir, ldflags, partial, log, started);
+    await goBuild({ go, moduleDir, ldflags, output: `${partial}/`, packages: MAIN_PACKAGES, log, started });
     const record: BuildRecord = { buildMs: Date.now() - started, builtAt: new Date().toISOString() };
     await writeFile(join(partial, BUILD_RECORD_FILE), `${JSON.stringify(record)}\n`);
     await rename(partial, paths.dir).catch(async (err: unknown) => {
@@ -119,18 +119,30 @@ async function readBuildRecord(dir: string): Promise<BuildRecord | undefined> {
   }
 }
 
-async function goBuild(
-  go: string,
-  moduleDir: string,
-  ldflags: string,
-  outDir: string,
-  log: (line: string) => void,
-  started: number,
-): Promise<void> {
-  const args = ['build', '-trimpath', '-buildvcs=false', '-v', '-ldflags', ldflags, '-o', `${outDir}/`, ...MAIN_PACKAGES];
+export interface GoBuildRequest {
+  readonly go: string;
+  readonly moduleDir: string;
+  readonly ldflags: string;
+  /** A go.mod to use instead of the module's own (`go build -modfile`; its go.sum sits next to it). */
+  readonly modfile?: string;
+  /** `-o` target: a file, or a folder ending in `/` for several main packages. */
+  readonly output: string;
+  readonly packages: readonly string[];
+  readonly log: (line: string) => void;
+  /** Start of the whole build, for the progress lines. */
+  readonly started: number;
+  /** Prefix of the progress lines. */
+  readonly label?: string;
+}
+
+/** `go build` in the module, logging progress (packages compiled) every 20 s; a BuildError on failure. */
+export async function goBuild(request: GoBuildRequest): Promise<void> {
+  const { go, moduleDir, log, started } = request;
+  const label = request.label ?? '[build]';
+  const args = ['build', '-trimpath', '-buildvcs=false', '-v', '-ldflags', request.ldflags, ...(request.modfile ? [`-modfile=${request.modfile}`] : []), '-o', request.output, ...request.packages];
   let packages = 0;
   const timer = setInterval(() => {
-    log(`[build] ${Math.round((Date.now() - started) / 1000)} s, ${packages} packages compiled`);
+    log(`${label} ${Math.round((Date.now() - started) / 1000)} s, ${packages} packages compiled`);
   }, PROGRESS_INTERVAL_MS);
   try {
     const result = await runGo(args, {

@@ -73,6 +73,17 @@ export async function makeLabCerts(dir: string): Promise<LabCerts> {
   return certs;
 }
 
+/** A CA of its own and a serving certificate for 127.0.0.1 signed by it (webhook servers of the lab). */
+export async function makeServingCerts(dir: string, commonName: string): Promise<{ caCertPath: string; serving: CertPair }> {
+  const config = join(dir, 'openssl.cnf');
+  await writeFile(config, OPENSSL_CONFIG);
+  const ca: CertPair = { certPath: join(dir, 'ca.crt'), keyPath: join(dir, 'ca.key') };
+  const serving: CertPair = { certPath: join(dir, 'tls.crt'), keyPath: join(dir, 'tls.key') };
+  await issue(config, ca, `/CN=${commonName}-ca`, 'ca', undefined);
+  await issue(config, serving, `/CN=${commonName}`, 'server', ca);
+  return { caCertPath: ca.certPath, serving };
+}
+
 /** PEM text of a pair, for kubeconfigs and HTTPS clients. */
 export async function readPair(pair: CertPair): Promise<{ cert: string; key: string }> {
   const [cert, key] = await Promise.all([readFile(pair.certPath, 'utf8'), readFile(pair.keyPath, 'utf8')]);

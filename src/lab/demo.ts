@@ -1,14 +1,17 @@
 // The main job in one command (scripts/demo.sh runs it after building): a local management plane, the DCS
 // simulator, the example cluster applied, the DCS controller, and code-server with the extension, already
 // connected. Ctrl-C stops everything it started, by PID; a run after a crash cleans up what it left.
-//   node out/bin/demo.js [--kubeconfig FILE [--context NAME]] [--no-code-server] [--port N]
+//   node out/bin/demo.js [--kubeconfig FILE [--context NAME]] [--no-code-server] [--port N] [--capi]
+// --capi also runs Cluster API's own managers (built once per machine) against the local management plane,
+// so the example cluster gets real Machines and the DCS controller provisions their VMs.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startCodeServer } from './codeServer';
-import { applyObjects, EXAMPLE_FILE, exampleForSimulator, manifestObjects, SIMULATOR_USER } from './exampleCluster';
+import { startCapiManagers } from './capiManagers';
+import { applyObjects, EXAMPLE_FILE, exampleForSimulator, kubeadmFilesSecret, manifestObjects, SIMULATOR_USER } from './exampleCluster';
 import { startManagementPlane } from './mgmtPlane';
 import { isAlive, processExecutable, stopStrayProcess } from './processes';
 import { projectRoot } from './projectPaths';
@@ -21,10 +24,11 @@ interface Args {
   readonly context?: string;
   readonly codeServer: boolean;
   readonly port: number;
+  readonly capi: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: { kubeconfig?: string; context?: string; codeServer: boolean; port: number } = { codeServer: true, port: 8080 };
+  const args: { kubeconfig?: string; context?: string; codeServer: boolean; port: number; capi: boolean } = { codeServer: true, port: 8080, capi: false };
   for (let i = 0; i < argv.length; i++) {
     const next = () => argv[++i] ?? '';
     switch (argv[i]) {
@@ -32,9 +36,11 @@ function parseArgs(argv: readonly string[]): Args {
       case '--context': args.context = next(); break;
       case '--no-code-server': args.codeServer = false; break;
       case '--port': args.port = Number(next()); break;
-      default: throw new Error(`unknown argument ${argv[i] ?? ''}: demo [--kubeconfig FILE [--context NAME]] [--no-code-server] [--port N]`);
+      case '--capi': args.capi = true; break;
+      default: throw new Error(`unknown argument ${argv[i] ?? ''}: demo [--kubeconfig FILE [--context NAME]] [--no-code-server] [--port N] [--capi]`);
     }
   }
+  if (args.capi && args.kubeconfig) throw new Error('--capi runs the Cluster API managers against the local management plane; drop --kubeconfig');
   return args;
 }
 
@@ -114,6 +120,11 @@ async function main(): Promise<void> {
       kubeconfig = plane.kubeconfigPath;
       controllerKubeconfig = plane.controllerKubeconfigPath;
       print(`[demo] management plane ready in ${(plane.timings.crdsEstablishedMs / 1000).toFixed(1)} s${plane.timings.buildMs > 0 ? ` (built in ${(plane.timings.buildMs / 1000).toFixed(0)} s first)` : ''}`);
+      if (args.capi) {
+        print('[demo] starting the Cluster API managers (core, kubeadm bootstrap, kubeadm control plane)');
+        const managers = await startCapiManagers({ kubeconfig: plane.kubeconfigPath, log: print });
+        stops.push(() => managers.stop());
+      }
     }
 
     const sim = startProgram(join(root, 'dist', 'simulator.js'), ['--port', '0', '--state', join(dir, 'dcs-simulator.json')], join(dir, 'simulator.log'));
@@ -123,7 +134,8 @@ async function main(): Promise<void> {
     const simUrl = (JSON.parse(await sim.firstLine) as { url: string }).url;
     print(`[demo] DCS simulator at ${simUrl} (user ${SIMULATOR_USER.name})`);
 
-    const objects = manifestObjects(exampleForSimulator(simUrl));
+    const example = exampleForSimulator(simUrl);
+    const objects = manifestObjects(args.capi ? `${example}\n---\n${kubeadmFilesSecret('cpaas-system')}` : example);
     await applyObjects(kubeconfig, args.context, objects, print);
 
     const controllerScript = join(root, 'dist', 'controller.js');

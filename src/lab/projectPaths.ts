@@ -26,6 +26,11 @@ export function mgmtPlaneModuleDir(): string {
   return join(projectRoot(), 'tools', 'mgmt-plane');
 }
 
+/** The Go module that builds Cluster API's managers and clusterctl (CAPI's own dependency versions). */
+export function capiToolsModuleDir(): string {
+  return join(projectRoot(), 'tools', 'capi');
+}
+
 /** Folders of CRDs that belong to this project (DCS kinds) and the controller's RBAC. */
 export function dcsCrdDir(): string {
   return join(projectRoot(), 'schemas', 'crds');
