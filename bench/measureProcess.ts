@@ -23,16 +23,27 @@ interface Sample {
   readonly cpuTicks: number;
 }
 
+/** User + system CPU ticks of a running process, all threads. */
+function cpuTicksOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at ") "; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** CPU time (user + system) a running process has used so far, in ms; 10 ms resolution. */
+export function cpuTimeMs(pid: number): number {
+  return (cpuTicksOf(pid) * 1000) / TICKS_PER_SECOND;
+}
+
 function sample(pid: number): Sample | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at ") "; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuTicks = cpuTicksOf(pid);
     const hwm = /VmHWM:\s+(\d+)/.exec(status)?.[1];
     // A zombie has no memory map left: keep the last sample that had one.
     if (hwm === undefined) return undefined;
-    return { hwmKb: Number(hwm), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    return { hwmKb: Number(hwm), cpuTicks };
   } catch {
     return undefined;
   }

@@ -6,6 +6,7 @@ import { catalogFromCluster } from '../src/shared/schema/fromCluster';
 import { ManifestValidator } from '../src/shared/schema/validate';
 import { CapiDcsServer } from './capiDcsServer';
 import { CatalogSchemaChecker } from './engine/schemaChecker';
+import { warmUpWhenIdle } from './idleWarmUp';
 
 // dist/schemas next to dist/server.js in the VSIX; tests running the sources point at the build output.
 const schemaDir = process.env.CAPI_DCS_SCHEMA_DIR ?? join(__dirname, 'schemas');
@@ -13,7 +14,7 @@ const connection = createConnection(ProposedFeatures.all);
 const validator = new ManifestValidator(loadBundledCatalog(schemaDir));
 const fromCluster = async (kubeconfig: string, context: string | undefined) =>
   new CatalogSchemaChecker(new ManifestValidator(await catalogFromCluster(kubeconfig, { context })));
-new CapiDcsServer(connection, new CatalogSchemaChecker(validator), fromCluster);
+const server = new CapiDcsServer(connection, new CatalogSchemaChecker(validator), fromCluster);
 connection.listen();
-// Compile the schemas in the background, so the first document does not wait for them.
-void validator.warmUp();
+// Compile the schemas in idle time, so a document of a kind not seen yet does not wait for them.
+warmUpWhenIdle(validator, () => server.idleFor());

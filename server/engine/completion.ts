@@ -1,6 +1,6 @@
 // Completion that comes from the workspace rather than the schema: names a reference may point to,
 // the kinds it accepts, Kubernetes versions, and the clusterctl variables already in use.
-import { get, parseKubernetesVersion, refsOf, versionField } from './objects';
+import { get, parseKubernetesVersion, refsOf, versionField, type RefExpectation } from './objects';
 import { pathAt } from './pathAt';
 import { findPlaceholders } from './placeholders';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -25,13 +25,9 @@ export function workspaceCompletions(index: WorkspaceIndex, uri: string, offset:
   const text = file?.text ?? '';
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   if (/\$\{[A-Za-z0-9_]*$/.test(text.slice(lineStart, offset))) return variables(index);
-  const o = file?.objects.find((x) => x.doc.start <= offset && offset <= x.doc.end);
-  if (!o) return [];
-  const at = pathAt(o.doc, offset);
-  if (at.on !== 'value') return [];
-  const field = at.path[at.path.length - 1];
-  const parent = at.path.slice(0, -1);
-  const ref = refsOf(o.object).find((r) => r.path.join('/') === parent.join('/')) ?? expectedRefAt(o.object, parent);
+  const at = valueAt(index, uri, offset);
+  if (!at) return [];
+  const { o, path, field, ref } = at;
   if (ref && field === 'name') {
     const targets = index.all().filter((x) => ref.expected.kinds.includes(x.kind) && x.group === ref.expected.group && x.namespace === o.namespace);
     const byName = new Map(targets.map((x) => [x.name, x]));
@@ -39,8 +35,25 @@ export function workspaceCompletions(index: WorkspaceIndex, uri: string, offset:
   }
   if (ref && field === 'kind') return ref.expected.kinds.map((k) => ({ label: k, kind: 'kind' as const }));
   const versionPath = versionField(o.kind);
-  if (versionPath?.join('/') === at.path.join('/')) return versions(index);
+  if (versionPath?.join('/') === path.join('/')) return versions(index);
   return [];
+}
+
+/** The name of a reference is being typed at `offset`: what it may point to, and the namespace it looks in. */
+export function referenceNameAt(index: WorkspaceIndex, uri: string, offset: number): { expected: RefExpectation; namespace: string } | undefined {
+  const at = valueAt(index, uri, offset);
+  return at?.ref && at.field === 'name' ? { expected: at.ref.expected, namespace: at.o.namespace } : undefined;
+}
+
+/** The object and field whose value is at `offset`, and the reference that field belongs to, if any. */
+function valueAt(index: WorkspaceIndex, uri: string, offset: number) {
+  const o = index.file(uri)?.objects.find((x) => x.doc.start <= offset && offset <= x.doc.end);
+  if (!o) return undefined;
+  const at = pathAt(o.doc, offset);
+  if (at.on !== 'value') return undefined;
+  const parent = at.path.slice(0, -1);
+  const ref = refsOf(o.object).find((r) => r.path.join('/') === parent.join('/')) ?? expectedRefAt(o.object, parent);
+  return { o, path: at.path, field: at.path[at.path.length - 1], ref };
 }
 
 /** A reference field being typed has no name yet, so refsOf() does not list it: ask with a placeholder name. */

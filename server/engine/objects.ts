@@ -94,7 +94,16 @@ function pool(path: FieldPath): RefSpec {
 }
 
 /** The references an object makes, with the namespace each one resolves in. */
-export function refsOf(object: Record<string, unknown>): ObjectRef[] {
+/** References by object: parsed objects are never changed, and an edit keeps the objects of the documents it does not touch. */
+const refsCache = new WeakMap<object, readonly ObjectRef[]>();
+
+export function refsOf(object: Record<string, unknown>): readonly ObjectRef[] {
+  let refs = refsCache.get(object);
+  if (!refs) refsCache.set(object, (refs = findRefs(object)));
+  return refs;
+}
+
+function findRefs(object: Record<string, unknown>): ObjectRef[] {
   const apiVersion = getString(object, ['apiVersion']);
   const kind = getString(object, ['kind']);
   if (!apiVersion || !kind) return [];

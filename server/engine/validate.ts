@@ -72,7 +72,7 @@ export function validateFile(file: ParsedFile, index: WorkspaceIndex, options: V
     for (const rule of rules) {
       const severity = severityOf(rule.id, rule.defaultSeverity);
       if (severity === 'off') continue;
-      for (const f of rule.check(o, index)) {
+      for (const f of index.checked(o, rule.id, () => rule.check(o, index))) {
         const at = locate(o.doc, f.path, f.target);
         problems.push({ ruleId: rule.id, severity, message: f.message, start: at.start, end: at.end, path: f.path, data: f.data });
       }

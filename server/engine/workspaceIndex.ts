@@ -1,6 +1,7 @@
 // Every manifest object of the workspace, keyed by group/kind/namespace/name, updated one file at a time.
 import { parseApiVersion } from '../../src/shared/gvk';
 import { parseManifest, type ChunkCache, type ManifestDoc, type ParsedChunk, type ParsedManifest } from './manifest';
+import { ANY, ChangeLog } from './changeLog';
 import { refsOf, type ObjectRef } from './objects';
 
 export interface IndexedObject {
@@ -43,6 +44,15 @@ export function parseFile(uri: string, text: string, cache?: ChunkCache): Parsed
   return { uri, text, manifest, objects };
 }
 
+const NOTHING: ReadonlySet<string> = new Set();
+
+/** A rule's findings for one object, as of change `seq`, and the facts the rule read. */
+interface Checked {
+  seq: number;
+  readonly read: ReadonlySet<string>;
+  readonly value: unknown;
+}
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, ParsedFile>();
   /** Parsed chunks of each file's current text, so an edit re-parses only what changed. */
@@ -50,10 +60,17 @@ export class WorkspaceIndex {
   private readonly byKey = new Map<string, IndexedObject[]>();
   /** Referenced key -> the objects that reference it. */
   private readonly referrers = new Map<string, { from: IndexedObject; ref: ObjectRef }[]>();
-  /** Values computed from the whole index (see derived()), dropped whenever a file changes. */
-  private readonly memo = new Map<string, unknown>();
+  /** Values computed from the whole index (see derived()), dropped whenever a file changes; with the facts they read. */
+  private readonly memo = new Map<string, { value: unknown; read: ReadonlySet<string> }>();
   /** The objects of each file as last committed or first read: what "an edit" is measured against. */
   private readonly baselines = new Map<string, { text: string; objects: Map<string, IndexedObject> }>();
+  /** Which facts each change touched (see changeLog.ts), and the facts being read while `reading` is set. */
+  private readonly log = new ChangeLog();
+  private reading: { read: Set<string> | undefined } | undefined;
+  /** Per parsed object and rule: what the rule found, and the facts it read. An edit keeps the objects it does not touch. */
+  private readonly results = new WeakMap<object, Map<string, Checked>>();
+  /** Objects parsed from identical text twice in a file: one object for two documents, so never cached. */
+  private readonly shared = new WeakSet();
 
   /** Parses and indexes a file, replacing what the index had for it. */
   set(uri: string, text: string): ParsedFile {
@@ -61,14 +78,23 @@ export class WorkspaceIndex {
     if (previous?.text === text) return previous;
     this.memo.clear();
     const cache = this.chunks.get(uri) ?? new Map<string, ParsedChunk>();
-    this.remove(uri);
-    this.chunks.set(uri, cache);
+    if (previous) this.drop(previous);
     const file = parseFile(uri, text, cache);
+    this.chunks.set(uri, cache);
     this.files.set(uri, file);
+    const seen = new Set<object>();
     for (const o of file.objects) {
+      if (seen.has(o.object)) this.shared.add(o.object);
+      seen.add(o.object);
       push(this.byKey, keyOf(o), o);
       for (const ref of refsOf(o.object)) push(this.referrers, objectKey(ref.group, ref.kind, ref.namespace, ref.name), { from: o, ref });
     }
+    // The documents whose text did not change keep their objects: only the others changed. When documents
+    // moved (one added or removed above them), what names their position changed too.
+    const before = new Map(previous?.objects.map((o) => [o.object, o.doc.index]));
+    const changed = [...(previous?.objects ?? []).filter((o) => !seen.has(o.object)), ...file.objects.filter((o) => !before.has(o.object))];
+    const moved = file.objects.some((o) => before.has(o.object) && before.get(o.object) !== o.doc.index);
+    this.log.record([...changed.flatMap(facts), ...(moved ? [`layout:${uri}`] : [])]);
     return file;
   }
 
@@ -78,22 +104,69 @@ export class WorkspaceIndex {
     if (!file) return;
     this.memo.clear();
     this.files.delete(uri);
+    this.drop(file);
+    this.log.record(file.objects.flatMap(facts));
+  }
+
+  private drop(file: ParsedFile): void {
     for (const o of file.objects) {
-      prune(this.byKey, keyOf(o), (x) => x.uri === uri);
-      for (const ref of refsOf(o.object)) prune(this.referrers, objectKey(ref.group, ref.kind, ref.namespace, ref.name), (x) => x.from.uri === uri);
+      prune(this.byKey, keyOf(o), (x) => x.uri === file.uri);
+      for (const ref of refsOf(o.object)) prune(this.referrers, objectKey(ref.group, ref.kind, ref.namespace, ref.name), (x) => x.from.uri === file.uri);
     }
   }
 
+  /**
+   * What `compute` (a rule) finds for an object, reused while no change touches a fact it read through this
+   * index: after an edit, rules run again only for the objects the edit can affect.
+   */
+  checked<T>(o: IndexedObject, ruleId: string, compute: () => T): T {
+    if (this.shared.has(o.object)) return compute();
+    let byRule = this.results.get(o.object);
+    if (!byRule) this.results.set(o.object, (byRule = new Map<string, Checked>()));
+    const cached = byRule.get(ruleId);
+    if (cached && !this.log.touched(cached.seq, cached.read)) {
+      cached.seq = this.log.now;
+      return cached.value as T;
+    }
+    const { value, read } = this.reads(compute);
+    byRule.set(ruleId, { seq: this.log.now, read, value });
+    return value;
+  }
+
+  /** Runs `compute`, collecting the facts it reads (most rules return at once for most kinds: no set for them). */
+  private reads<T>(compute: () => T): { value: T; read: ReadonlySet<string> } {
+    const outer = this.reading;
+    const frame: { read: Set<string> | undefined } = { read: undefined };
+    this.reading = frame;
+    try {
+      const value = compute();
+      return { value, read: frame.read ?? NOTHING };
+    } finally {
+      this.reading = outer;
+    }
+  }
+
+  private read(fact: string): void {
+    if (this.reading) (this.reading.read ??= new Set()).add(fact);
+  }
+
   setBaseline(uri: string, text: string): void {
-    this.baselines.set(uri, { text, objects: new Map(parseFile(uri, text).objects.map((o) => [keyOf(o), o])) });
+    // Documents the baseline shares with the indexed text are not parsed again (a copy: the index's cache
+    // keeps only the current text's chunks). Shared documents are then the same objects, which makes
+    // comparing them with their baseline instant.
+    const parsed = parseFile(uri, text, new Map(this.chunks.get(uri)));
+    this.baselines.set(uri, { text, objects: new Map(parsed.objects.map((o) => [keyOf(o), o])) });
+    this.log.record([`baseline:${uri}`]);
   }
 
   baselineOf(o: IndexedObject): IndexedObject | undefined {
+    this.read(`baseline:${o.uri}`);
     return this.baselines.get(o.uri)?.objects.get(keyOf(o));
   }
 
   /** The text of an object's document as it was in the baseline. */
   baselineText(o: IndexedObject): string | undefined {
+    this.read(`baseline:${o.uri}`);
     const baseline = this.baselines.get(o.uri);
     const before = baseline?.objects.get(keyOf(o));
     return baseline && before ? baseline.text.slice(before.doc.start, before.doc.end) : undefined;
@@ -104,40 +177,71 @@ export class WorkspaceIndex {
    * every object with every other one build their lookup table here instead of scanning per object.
    */
   derived<T>(key: string, compute: () => T): T {
-    if (this.memo.has(key)) return this.memo.get(key) as T;
-    const value = compute();
-    this.memo.set(key, value);
-    return value;
+    let found = this.memo.get(key);
+    if (!found) this.memo.set(key, (found = this.reads(compute)));
+    // Whoever uses the value read what computing it read.
+    for (const fact of found.read) this.read(fact);
+    return found.value as T;
   }
 
   file(uri: string): ParsedFile | undefined {
+    this.read(ANY);
     return this.files.get(uri);
   }
 
   uris(): string[] {
+    this.read(ANY);
     return [...this.files.keys()];
   }
 
   find(group: string, kind: string, namespace: string, name: string): readonly IndexedObject[] {
-    return this.byKey.get(objectKey(group, kind, namespace, name)) ?? [];
+    const key = objectKey(group, kind, namespace, name);
+    this.read(`obj:${key}`);
+    const found = this.byKey.get(key) ?? [];
+    // Their positions (document N of a file) are part of what a rule may say about them.
+    if (this.reading) for (const o of found) this.read(`layout:${o.uri}`);
+    return found;
   }
 
   /** Objects with this name in this namespace, of any kind: to explain a reference to the wrong kind. */
   findByName(namespace: string, name: string): readonly IndexedObject[] {
-    return this.all().filter((o) => o.namespace === namespace && o.name === name);
+    this.read(`name:${namespace}/${name}`);
+    return this.everything().filter((o) => o.namespace === namespace && o.name === name);
   }
 
   referencesTo(target: Pick<IndexedObject, 'group' | 'kind' | 'namespace' | 'name'>): readonly { from: IndexedObject; ref: ObjectRef }[] {
-    return this.referrers.get(keyOf(target)) ?? [];
+    const key = keyOf(target);
+    this.read(`ref:${key}`);
+    return this.referrers.get(key) ?? [];
   }
 
   ofKind(kind: string): readonly IndexedObject[] {
-    return this.derived(`kind:${kind}`, () => this.all().filter((o) => o.kind === kind));
+    this.read(`kind:${kind}`);
+    return this.derived(`kind:${kind}`, () => this.everything().filter((o) => o.kind === kind));
   }
 
   all(): readonly IndexedObject[] {
-    return this.derived('all', () => [...this.files.values()].flatMap((f) => f.objects));
+    this.read(ANY);
+    return this.everything();
   }
+
+  /** Every object, without reading ANY: for queries that read narrower facts. */
+  private everything(): readonly IndexedObject[] {
+    const found = this.memo.get('all');
+    if (found) return found.value as readonly IndexedObject[];
+    const value = [...this.files.values()].flatMap((f) => f.objects);
+    this.memo.set('all', { value, read: new Set([ANY]) });
+    return value;
+  }
+}
+
+/**
+ * The facts an indexed object decides, as the queries above read them: the objects with its key, who
+ * references what it references, the objects with its name, and those of its kind.
+ */
+function facts(o: IndexedObject): string[] {
+  const refs = refsOf(o.object).map((r) => `ref:${objectKey(r.group, r.kind, r.namespace, r.name)}`);
+  return [`obj:${keyOf(o)}`, `name:${o.namespace}/${o.name}`, `kind:${o.kind}`, ...refs];
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

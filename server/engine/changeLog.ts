@@ -1,0 +1,36 @@
+// The changes of a store as the facts each one touched (strings the store names, e.g. "obj:<key>"). A value
+// computed from the store remembers the facts it read, and stays valid until a change touches one of them.
+// Every change touches ANY: a value that read ANY (the whole store) is valid until the next change.
+
+export const ANY = 'all';
+
+/** Past this many changes, older values are recomputed rather than checked against each change. */
+const KEPT = 64;
+
+export class ChangeLog {
+  private seq = 0;
+  private readonly changes: { readonly seq: number; readonly facts: ReadonlySet<string> }[] = [];
+
+  /** The sequence number of the latest change. */
+  get now(): number {
+    return this.seq;
+  }
+
+  record(facts: Iterable<string>): void {
+    this.seq++;
+    this.changes.push({ seq: this.seq, facts: new Set([ANY, ...facts]) });
+    if (this.changes.length > KEPT) this.changes.shift();
+  }
+
+  /** Whether a change after `since` touched any of `read`. */
+  touched(since: number, read: ReadonlySet<string>): boolean {
+    if (since === this.seq) return false;
+    const first = this.changes[0];
+    if (!first || first.seq > since + 1) return true;
+    for (const change of this.changes) {
+      if (change.seq <= since) continue;
+      for (const fact of read) if (change.facts.has(fact)) return true;
+    }
+    return false;
+  }
+}
