@@ -118,29 +118,41 @@ export function schemaCompletions(source: SchemaSource, doc: ManifestDoc | undef
   const { object } = context;
   const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : undefined;
   const kind = typeof object.kind === 'string' ? object.kind : undefined;
-  if (context.key !== undefined) return valueEntries(source, apiVersion, kind, [...context.parent, context.key]);
   const root = apiVersion && kind ? source.schemaFor(apiVersion, kind) : undefined;
-  if (context.parent.length === 0 && !root) return kindEntries(source);
+  if (context.key !== undefined && context.parent.length === 0 && (context.key === 'apiVersion' || context.key === 'kind')) {
+    return identityEntries(source, apiVersion, context.key);
+  }
+  if (context.key === undefined && context.parent.length === 0 && !root) return kindEntries(source);
+  return entriesAt(root, context, doc, offset);
+}
+
+/** Completion in a YAML file described by one schema (a configuration file rather than a manifest). */
+export function rootSchemaCompletions(root: JsonSchema, doc: ManifestDoc | undefined, offset: number): CompletionEntry[] {
+  if (!doc) return fieldEntries(root, [], '');
+  const context = cursorContext(doc, offset);
+  return context ? entriesAt(root, context, doc, offset) : [];
+}
+
+/** The fields a map may still take, or the values of the key the cursor is in. */
+function entriesAt(root: JsonSchema | undefined, context: CursorContext, doc: ManifestDoc, offset: number): CompletionEntry[] {
+  if (context.key !== undefined) return valueEntries(schemaAt(root, [...context.parent, context.key]));
   const schema = schemaAt(root, context.parent);
   if (!schema?.properties) return [];
-  const here = get(object, context.parent);
+  const here = get(context.object, context.parent);
   const present = isRecord(here) ? Object.keys(here) : [];
   const lineIndent = ' '.repeat(doc.chunk.slice(doc.chunk.lastIndexOf('\n', offset - doc.offset - 1) + 1).search(/\S|$/));
   return fieldEntries(schema, present, lineIndent);
 }
 
-function valueEntries(source: SchemaSource, apiVersion: string | undefined, kind: string | undefined, path: FieldPath): CompletionEntry[] {
-  if (path.length === 1 && path[0] === 'apiVersion') {
-    return [...new Set(source.kinds().map((k) => k.apiVersion))].map((v) => ({ label: v, kind: 'value' as const }));
-  }
-  if (path.length === 1 && path[0] === 'kind') {
-    return source
-      .kinds()
-      .filter((k) => !apiVersion || k.apiVersion === apiVersion)
-      .map((k) => ({ label: k.kind, kind: 'kind' as const, detail: k.apiVersion }));
-  }
-  const root = apiVersion && kind ? source.schemaFor(apiVersion, kind) : undefined;
-  const schema = schemaAt(root, path);
+function identityEntries(source: SchemaSource, apiVersion: string | undefined, key: 'apiVersion' | 'kind'): CompletionEntry[] {
+  if (key === 'apiVersion') return [...new Set(source.kinds().map((k) => k.apiVersion))].map((v) => ({ label: v, kind: 'value' as const }));
+  return source
+    .kinds()
+    .filter((k) => !apiVersion || k.apiVersion === apiVersion)
+    .map((k) => ({ label: k.kind, kind: 'kind' as const, detail: k.apiVersion }));
+}
+
+function valueEntries(schema: JsonSchema | undefined): CompletionEntry[] {
   if (!schema) return [];
   if (Array.isArray(schema.enum)) return schema.enum.map((v) => ({ label: String(v), kind: 'value' as const }));
   if (schema.type === 'boolean') return ['true', 'false'].map((label) => ({ label, kind: 'value' as const }));
