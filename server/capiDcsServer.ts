@@ -83,17 +83,19 @@ export class CapiDcsServer {
       this.applySettings();
     });
     connection.onDidChangeWatchedFiles(({ changes }) => {
+      // Validate once the files are read: a pass before that would publish what the old contents say.
+      const reads: Promise<void>[] = [];
       for (const change of changes) {
         const folder = this.configFolder(change.uri);
         if (folder !== undefined) {
-          void this.loadConfig(folder).then(() => this.applySettings());
+          reads.push(this.loadConfig(folder).then(() => this.applySettings()));
           continue;
         }
         if (this.documents.get(change.uri)) continue; // the editor's copy wins
         if (change.type === FileChangeType.Deleted) this.index.remove(change.uri);
-        else void this.indexFromDisk(change.uri);
+        else reads.push(this.indexFromDisk(change.uri));
       }
-      this.scheduleValidation();
+      void Promise.all(reads).then(() => this.scheduleValidation());
     });
     connection.onDocumentSymbol(({ textDocument }) => this.symbols(textDocument.uri));
     connection.onFoldingRanges(({ textDocument }) => {
