@@ -1,6 +1,9 @@
 // A small HTTPS client for the lab's own API server calls (readiness, server-side apply), authenticated
 // with a client certificate and verifying the server against the lab CA.
 import { Agent, request } from 'node:https';
+import { statusMessage } from '../shared/kubeGet';
+
+export { statusMessage };
 
 export interface KubeResponse {
   readonly status: number;
@@ -55,12 +58,3 @@ export async function serverSideApply(http: KubeHttp, resourcePath: string, obje
   }
 }
 
-/** The `message` of a Kubernetes Status body, or the body itself. */
-export function statusMessage(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { message?: unknown };
-    return typeof parsed.message === 'string' ? parsed.message : body;
-  } catch {
-    return body;
-  }
-}
