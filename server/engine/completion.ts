@@ -2,7 +2,7 @@
 // the kinds it accepts, Kubernetes versions, and the clusterctl variables already in use.
 import { get, parseKubernetesVersion, refsOf, versionField, type RefExpectation } from './objects';
 import { pathAt } from './pathAt';
-import { findPlaceholders } from './placeholders';
+import { findPlaceholders } from '../../src/shared/schema/clusterctlTemplate';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 export type CompletionKind = 'reference' | 'kind' | 'version' | 'variable' | 'value' | 'field';

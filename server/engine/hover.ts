@@ -2,7 +2,7 @@
 import { getString, get } from './objects';
 import { refAt, targetsOf } from './navigation';
 import { pathAt } from './pathAt';
-import { findPlaceholders, type Variables } from './placeholders';
+import { findPlaceholders, type Variables } from '../../src/shared/schema/clusterctlTemplate';
 import { schemaAt, type SchemaSource } from './schemaCompletion';
 import type { WorkspaceIndex } from './workspaceIndex';
 

@@ -3,10 +3,10 @@
 // cross-document rules against the workspace index.
 import { locate, type FieldPath, type Target } from './locate';
 import { get } from './objects';
-import { hasPlaceholder, substituteObject, type Variables } from './placeholders';
+import { hasPlaceholder, unsetVariables, type Variables } from '../../src/shared/schema/clusterctlTemplate';
+import { substituteObject } from './placeholders';
 import type { Severity } from './rule';
 import { rules } from './rules';
-import { unsetVariables } from './templateVariables';
 import type { IndexedObject, ParsedFile, WorkspaceIndex } from './workspaceIndex';
 
 export interface Problem {

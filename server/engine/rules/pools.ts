@@ -2,7 +2,7 @@
 // pool (and for the surge of a rollout), and no IP, hostname or VM name claimed by two pools.
 import { poolUsers } from '../clusters';
 import { get, getString, maxSurgeOf, replicasOf } from '../objects';
-import { hasPlaceholder } from '../placeholders';
+import { hasPlaceholder } from '../../../src/shared/schema/clusterctlTemplate';
 import type { Finding, Rule } from '../rule';
 import type { IndexedObject, WorkspaceIndex } from '../workspaceIndex';
 

@@ -2,7 +2,7 @@
 // same minor (CAPI's MachineSet preflight checks hold scale-ups otherwise). Versions are `v` + semver.
 import { controlPlaneOf } from '../clusters';
 import { get, parseKubernetesVersion, versionField } from '../objects';
-import { hasPlaceholder } from '../placeholders';
+import { hasPlaceholder } from '../../../src/shared/schema/clusterctlTemplate';
 import type { Finding, Rule } from '../rule';
 import type { IndexedObject, WorkspaceIndex } from '../workspaceIndex';
 

@@ -1,5 +1,6 @@
 // Field paths in the API server's notation: `spec.pool[1].ip` for fields and list indexes,
 // `metadata.labels[app]` for map keys.
+import { hasPlaceholder } from './clusterctlTemplate';
 import type { PathSegment } from './celRule';
 import type { JsonSchema } from './convert';
 
@@ -53,12 +54,6 @@ export function formatPath(schema: JsonSchema | undefined, segments: readonly Pa
     current = next;
   }
   return text;
-}
-
-const PLACEHOLDER = /\$\{[^}]+\}/;
-
-export function hasPlaceholder(value: unknown): boolean {
-  return typeof value === 'string' && PLACEHOLDER.test(value);
 }
 
 /**

@@ -9,7 +9,8 @@ import type { CatalogEntry, SchemaCatalog } from './catalog';
 import { isObject, type PathSegment } from './celRule';
 import type { JsonSchema } from './convert';
 import { kubernetesFormats } from './formats';
-import { formatPath, hasPlaceholder, pathTouchesPlaceholder } from './paths';
+import { hasPlaceholder } from './clusterctlTemplate';
+import { formatPath, pathTouchesPlaceholder } from './paths';
 import { buildRuleTree, walkCreate, walkUpdate, type RuleNode, type RuleProblem, type RuleTreeStats } from './ruleTree';
 
 export interface Problem {

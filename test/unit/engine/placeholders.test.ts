@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { findPlaceholders, substituteObject, substituteString } from '../../../server/engine/placeholders';
+import { substituteObject } from '../../../server/engine/placeholders';
+import { findPlaceholders, substituteString } from '../../../src/shared/schema/clusterctlTemplate';
 
 describe('clusterctl placeholders', () => {
   it('finds every form clusterctl understands', () => {
