@@ -20,7 +20,16 @@ const programs = [
 const labPrograms = [
   { in: 'src/lab/mgmtPlaneCli.ts', out: 'mgmt-plane' },
   { in: 'src/lab/demo.ts', out: 'demo' },
+  { in: 'src/lab/playgroundCli.ts', out: 'playground' },
 ].filter((p) => existsSync(p.in));
+
+/** Browser code: the dashboard webview's page and Monaco's workers (packaged), the playground page (not). */
+const webviewPrograms = [
+  { in: 'webview/dashboard/main.ts', out: 'dashboard' },
+  { in: 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js', out: 'editor.worker' },
+  { in: 'node_modules/monaco-yaml/yaml.worker.js', out: 'yaml.worker' },
+].filter((p) => existsSync(p.in));
+const playgroundPrograms = [{ in: 'webview/playground/main.ts', out: 'playground' }].filter((p) => existsSync(p.in));
 
 /** Test bundles: the suite that runs inside a real VS Code extension host. Never packaged. */
 const testPrograms = [{ in: 'test/extension/suite/index.ts', out: 'suite' }].filter((p) => existsSync(p.in));
@@ -42,6 +51,19 @@ const common = {
 // A production build starts from an empty dist/, so no stale source map reaches the VSIX.
 if (production) rmSync('dist', { recursive: true, force: true });
 
+// Classic scripts (webviews and workers started from blob: URLs cannot be modules everywhere); Monaco's
+// codicon font is a file next to the CSS.
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  loader: { '.ttf': 'file' },
+};
+
 // The Cluster API schemas come from the CRDs of the pinned sigs.k8s.io/cluster-api module (Go's module
 // cache): build output, shipped in the VSIX as dist/schemas/capi-crds.json.
 if (!existsSync('dist/schemas/capi-crds.json')) {
@@ -58,10 +80,20 @@ const contexts = [
     banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   }),
   await esbuild.context({ ...common, entryPoints: labPrograms, outdir: 'out/bin', sourcemap: true, minify: false }),
+  await esbuild.context({ ...browser, entryPoints: webviewPrograms, outdir: 'dist/webview' }),
+  await esbuild.context({ ...browser, entryPoints: playgroundPrograms, outdir: 'out/playground', sourcemap: true }),
   await esbuild.context({ ...common, entryPoints: testPrograms, outdir: 'out/test', sourcemap: true, minify: false }),
 ];
 
+/** The playground's page, schema, example and workers (after the bundles: the workers are copied). */
+function playgroundFiles() {
+  if (playgroundPrograms.length === 0) return;
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/playground-files.ts', 'dist/schemas', 'dist/webview', 'out/playground'], { stdio: 'inherit' });
+}
+
 if (watch) {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  playgroundFiles();
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[build] watching for changes');
 } else {
@@ -69,5 +101,6 @@ if (watch) {
     await c.rebuild();
     await c.dispose();
   }
+  playgroundFiles();
   console.log(`[build] ${programs.map((p) => `dist/${p.out}.js`).join(', ')}`);
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { registerDashboard } from './dashboard/commands';
 import { Explorer } from './explorer/explorer';
 import { startLanguageClient } from './language/client';
 import { registerOperateCommands } from './operate/commands';
@@ -19,7 +20,7 @@ export function activate(extension: vscode.ExtensionContext): CapiDcsApi {
 
   const explorer = ctx.own(new Explorer(ctx));
   registerCommands(ctx, { explorer });
-  registerOperateCommands(ctx, { explorer });
+  registerDashboard(ctx, registerOperateCommands(ctx, { explorer }));
   registerProviderCommands(ctx);
 
   const languageServerReady = startLanguageClient(ctx).then(

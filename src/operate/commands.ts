@@ -31,9 +31,11 @@ const handlers: Record<OperateCommandName, readonly [string, Handler]> = {
   rollbackMachineDeployment: ['Roll Back Machine Deployment', rollback],
 };
 
-export function registerOperateCommands(ctx: Ctx, deps: OperateDeps): void {
+/** Registers the commands; returns their services for the features that run the same code paths (the dashboard). */
+export function registerOperateCommands(ctx: Ctx, deps: OperateDeps): OperateServices {
   const services = ctx.own(new OperateServices(ctx, deps.explorer));
   for (const [name, [title, handler]] of Object.entries(handlers) as [OperateCommandName, readonly [string, Handler]][]) {
     ctx.own(vscode.commands.registerCommand(operateCommandId(name), (arg: unknown) => services.run(title, () => handler(services, arg))));
   }
+  return services;
 }

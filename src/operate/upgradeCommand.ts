@@ -13,6 +13,7 @@ import { confirm, confirmAfterReview, type OperateServices } from './operateServ
 import { pickCluster } from './pickers';
 import { withCancellableProgress } from './progress';
 import { replacedGroup, replacementNotice } from './replacement';
+import type { ClusterTarget } from '../explorer/targets';
 import { clusterOf } from './targets';
 import { askUpgrade, versionsLine } from './upgradeDialog';
 import { executeUpgrade, previewUpgrade, type ExecuteResult, type UpgradeStepResult } from './upgradeRun';
@@ -24,6 +25,18 @@ import { definedInWorkspace, planWriteBack } from './workspaceWriteBack';
 export async function upgradeCluster(services: OperateServices, arg: unknown): Promise<void> {
   const element = services.element(arg);
   const target = (element ? clusterOf(element, services.explorer.session) : undefined) ?? (await pickCluster(services, 'Upgrade Cluster'));
+  const { api, state, plan } = await askUpgradePlan(services, target);
+  await runUpgradePlan(services, target, api, state, plan);
+}
+
+export interface PlannedUpgrade {
+  readonly api: ObjectApi;
+  readonly state: ClusterState;
+  readonly plan: UpgradePlan;
+}
+
+/** Reads the cluster, asks what to move where, and plans the immutable upgrade (throws when it is refused). */
+export async function askUpgradePlan(services: OperateServices, target: ClusterTarget): Promise<PlannedUpgrade> {
   const api = services.objectApi(target.context);
   const [state, releases] = await withCancellableProgress(`Reading cluster ${target.name}`, (_p, signal) =>
     Promise.all([readClusterState(api, target.namespace, target.name, signal), readVmTemplates(api, target.namespace, signal)]),
@@ -35,8 +48,15 @@ export async function upgradeCluster(services: OperateServices, arg: unknown): P
     for (const e of outcome.errors) services.ctx.log.warn(`upgrade ${target.name} refused: ${e}`);
     throw new Error(`the upgrade is refused: ${outcome.errors.join(' ')}`);
   }
-  const plan = outcome.plan;
+  return { api, state, plan: outcome.plan };
+}
 
+/**
+ * Runs a plan the way Upgrade Cluster does (also for the dashboard's planner): a dry run of every step in the
+ * diff editor, a confirmation naming the machines to be replaced, the steps in order, the explorer following
+ * the rollout, and the offer to write the change back into the workspace files.
+ */
+export async function runUpgradePlan(services: OperateServices, target: ClusterTarget, api: ObjectApi, state: ClusterState, plan: UpgradePlan): Promise<void> {
   const preview = await withCancellableProgress(`Dry run of the upgrade of ${target.name}`, (_p, signal) => previewUpgrade(api, plan, signal));
   const refused = preview.filter((s) => s.error !== undefined);
   if (refused.length > 0) throw new Error(`the API server refuses ${refused.map((s) => `${describeRef(s.ref)} (${describeFailure(s.error)})`).join('; ')}. Nothing was changed`);

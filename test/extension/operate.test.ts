@@ -15,7 +15,7 @@ import type { ObjectApi } from '../../src/operate/objectApi';
 import { launchChromium } from '../helpers/browser';
 import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServer';
 import { waitUntil } from '../helpers/processes';
-import { openFile, runCommand, treeRow } from '../helpers/workbench';
+import { clickNotification, openFile, pick, runCommand, treeRow, type } from '../helpers/workbench';
 import { applyExample, createMachines, objectApi } from '../integration/operateLab';
 import { EXAMPLE_PATH, NS } from '../unit/operateFixtures';
 
@@ -23,24 +23,6 @@ const vsixPath = join(repoRoot, 'out', 'capi-dcs.vsix');
 const KCP = { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', namespace: NS, name: 'lab-b-kcp' };
 const CLUSTER = { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'Cluster', namespace: NS, name: 'lab-b' };
 const MD = { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineDeployment', namespace: NS, name: 'lab-b-md-0' };
-
-/** Waits for the quick input to show `placeholderOrPrompt`, then picks the row `label` (or types `text`). */
-async function pick(page: Page, hint: string, label: string): Promise<void> {
-  await page.locator('.quick-input-widget', { hasText: hint }).or(page.locator(`.quick-input-widget input[placeholder="${hint}"]`)).first().waitFor({ timeout: 30_000 });
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
-}
-
-async function type(page: Page, hint: string, text: string): Promise<void> {
-  await page.locator('.quick-input-widget', { hasText: hint }).first().waitFor({ timeout: 30_000 });
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(text);
-}
-
-async function clickNotification(page: Page, text: string, button: string): Promise<void> {
-  const toast = page.locator('.notification-toast', { hasText: text });
-  await toast.waitFor({ timeout: 60_000 });
-  await toast.locator('.monaco-button', { hasText: button }).click();
-}
 
 const POOL = (name: string, ip: string, disk: string): string => `apiVersion: infrastructure.cluster.x-k8s.io/v1beta1
 kind: DCSIpHostnamePool

@@ -60,12 +60,16 @@ describe('VS Code (code-server) with the packaged extension', () => {
     const installed = readdirSync(join(server.extensionsDir, folder));
     const lower = installed.map((name) => name.toLowerCase());
     for (const expected of ['package.json', 'dist', 'snippets', 'readme.md']) assert.ok(lower.includes(expected), `${expected} missing`);
-    for (const unwanted of ['src', 'server', 'test', 'node_modules', 'tsconfig.json', 'scripts']) {
+    for (const unwanted of ['src', 'server', 'webview', 'test', 'node_modules', 'tsconfig.json', 'scripts']) {
       assert.ok(!installed.includes(unwanted), `${unwanted} must not be packaged`);
     }
     const dist = readdirSync(join(server.extensionsDir, folder, 'dist'));
     assert.ok(dist.includes('extension.js') && dist.includes('server.js'));
     assert.ok(!dist.some((f) => f.endsWith('.map') || f.endsWith('.vsix')), `no source maps or VSIX in dist: ${dist.join(', ')}`);
+    // The dashboard's page and Monaco's workers; the playground (static site, schema.json) stays out.
+    const webview = readdirSync(join(server.extensionsDir, folder, 'dist', 'webview'));
+    for (const expected of ['dashboard.js', 'dashboard.css', 'editor.worker.js', 'yaml.worker.js']) assert.ok(webview.includes(expected), `dist/webview/${expected} missing`);
+    assert.ok(!webview.some((f) => f.endsWith('.map') || f.startsWith('playground') || f.endsWith('.html')), `only what the dashboard runs: ${webview.join(', ')}`);
   });
 
   it('shows its view container and the management clusters from the kubeconfig', async () => {
@@ -133,7 +137,7 @@ describe('VS Code (code-server) with the packaged extension', () => {
     const devPage = await browser.newPage();
     try {
       await devPage.goto(server.windowUrl(workspace, { extensionPath: repoRoot, testsPath: suite }));
-      await waitUntil('extension-host results', () => (existsSync(hostResults) ? true : undefined), 120_000, 500);
+      await waitUntil('extension-host results', () => (existsSync(hostResults) ? true : undefined), 300_000, 500);
     } finally {
       await devPage.close();
     }

@@ -32,3 +32,22 @@ export async function openFile(page: Page, name: string): Promise<void> {
 export function treeRow(page: Page, label: string): Locator {
   return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escape(label)}$`) }) }).first();
 }
+
+/** Waits for the quick input to show `placeholderOrPrompt`, then picks the row `label` (or types `text`). */
+export async function pick(page: Page, hint: string, label: string): Promise<void> {
+  await page.locator('.quick-input-widget', { hasText: hint }).or(page.locator(`.quick-input-widget input[placeholder="${hint}"]`)).first().waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+}
+
+export async function type(page: Page, hint: string, text: string): Promise<void> {
+  await page.locator('.quick-input-widget', { hasText: hint }).first().waitFor({ timeout: 30_000 });
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(text);
+}
+
+/** Clicks `button` on the notification that says `text`. */
+export async function clickNotification(page: Page, text: string, button: string): Promise<void> {
+  const toast = page.locator('.notification-toast', { hasText: text });
+  await toast.waitFor({ timeout: 60_000 });
+  await toast.locator('.monaco-button', { hasText: button }).click();
+}
