@@ -39,6 +39,8 @@ interface Connection {
   readonly informers: InformerSet;
   readonly cache: ModelCache;
   model: ContextModel | undefined;
+  /** The connection state the model was built in: the live one runs ahead of a coalesced model. */
+  modelState: ConnectionState | undefined;
 }
 
 const PROBLEM_STATES = new Set(['forbidden', 'notInstalled', 'unauthorized', 'error']);
@@ -93,11 +95,12 @@ export class ExplorerSession {
       ...this.deps.informerOptions,
       log: log ? (level, message) => { log(level, `[${name}] ${message}`); } : undefined,
     });
-    const connection: Connection = { kc, fingerprint: contextFingerprint(this.kc, name), informers, cache: new ModelCache(), model: undefined };
+    const connection: Connection = { kc, fingerprint: contextFingerprint(this.kc, name), informers, cache: new ModelCache(), model: undefined, modelState: undefined };
     this.connections.set(name, connection);
     informers.onDidChange(() => {
       if (this.connections.get(name) !== connection) return;
       connection.model = snapshot(informers.objects(), problemsOf(informers), connection.cache);
+      connection.modelState = informers.state;
       this.fire(name);
     });
     log?.('info', `[${name}] watching ${WATCHED_KINDS.join(', ')}`);
@@ -109,7 +112,8 @@ export class ExplorerSession {
     if (!summary) return undefined;
     const connection = this.connections.get(name);
     if (!connection) return { summary, state: 'idle', reason: undefined, model: undefined };
-    return { summary, state: connection.informers.state, reason: connection.informers.unreachableReason, model: connection.model };
+    // Until the first model, the live state says whether it is still connecting.
+    return { summary, state: connection.modelState ?? connection.informers.state, reason: connection.informers.unreachableReason, model: connection.model };
   }
 
   /** Contexts being watched now, with their models. */
