@@ -11,9 +11,11 @@ import { warmUpWhenIdle } from './idleWarmUp';
 // dist/schemas next to dist/server.js in the VSIX; tests running the sources point at the build output.
 const schemaDir = process.env.CAPI_DCS_SCHEMA_DIR ?? join(__dirname, 'schemas');
 const connection = createConnection(ProposedFeatures.all);
-const validator = new ManifestValidator(loadBundledCatalog(schemaDir));
+// Partial compiles: the first diagnostics compile only the schema parts their objects use; the idle
+// warm-up below compiles the whole schemas.
+const validator = new ManifestValidator(loadBundledCatalog(schemaDir), { partialCompile: true });
 const fromCluster = async (kubeconfig: string, context: string | undefined) =>
-  new CatalogSchemaChecker(new ManifestValidator(await catalogFromCluster(kubeconfig, { context })));
+  new CatalogSchemaChecker(new ManifestValidator(await catalogFromCluster(kubeconfig, { context }), { partialCompile: true }));
 const server = new CapiDcsServer(connection, new CatalogSchemaChecker(validator), fromCluster);
 connection.listen();
 // Compile the schemas in idle time, so a document of a kind not seen yet does not wait for them.

@@ -1,7 +1,10 @@
 // Maps a field path (["spec", "pool", 1, "ip"]) to the range of that field in a parsed YAML document.
 // When the field does not exist (a missing required field), the range of its closest existing parent's key.
+// From the chunk's position map when it answers (cheap), else from the `yaml` package's node tree; both give
+// the same ranges (test/unit/engine/positions.test.ts).
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { ManifestDoc } from './manifest';
+import type { PositionMap, PositionNode } from './positions';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -17,11 +20,48 @@ export type Target = 'key' | 'value';
 
 /** The range (file offsets) of a field of a document. */
 export function locate(doc: ManifestDoc, path: FieldPath, target: Target = 'value'): Located {
-  const found = locateInChunk(doc, path, target);
+  const map = doc.positions;
+  const found = (map && locateInMap(map, path, target)) ?? locateInTree(doc, path, target);
   return { start: found.start + doc.offset, end: found.end + doc.offset, exact: found.exact };
 }
 
-function locateInChunk(doc: ManifestDoc, path: FieldPath, target: Target): Located {
+/** As locateInTree, from a position map; undefined when the path goes through what the map does not read. */
+export function locateInMap(root: PositionMap, path: FieldPath, target: Target): Located | undefined {
+  let node: PositionNode = root;
+  let keyRange: [number, number] | undefined;
+  let fallback: Located | undefined;
+  for (const segment of path) {
+    if (node.kind === 'opaque') return undefined;
+    fallback = keyRange ? { start: keyRange[0], end: keyRange[1], exact: false } : firstLine(node);
+    if (!fallback) return undefined;
+    if (node.kind === 'map') {
+      const entry = node.entries.get(String(segment));
+      if (!entry) return node.complete ? fallback : undefined;
+      keyRange = [entry.keyStart, entry.keyEnd];
+      node = entry.value;
+    } else if (node.kind === 'seq' && typeof segment === 'number') {
+      const item: PositionNode | undefined = node.items[segment];
+      if (!item) return fallback;
+      keyRange = undefined;
+      node = item;
+    } else {
+      return fallback;
+    }
+  }
+  if (target === 'key' && keyRange) return { start: keyRange[0], end: keyRange[1], exact: true };
+  const at = firstLine(node);
+  return at && { ...at, exact: true };
+}
+
+/** A node's range, only the first line of a collection; undefined when the map cannot tell. */
+function firstLine(node: PositionNode): Located | undefined {
+  if (node.kind === 'opaque') return undefined;
+  if (node.kind === 'scalar') return { start: node.start, end: Math.max(node.end, node.start + 1), exact: false };
+  return node.lineEnd < 0 ? undefined : { start: node.start, end: Math.max(node.start + 1, node.lineEnd), exact: false };
+}
+
+/** The range from the `yaml` package's node tree (built on first use), offsets in the chunk. */
+export function locateInTree(doc: ManifestDoc, path: FieldPath, target: Target): Located {
   const { document, chunk: text } = doc;
   const root = document.contents;
   const docRange = document.range;

@@ -4,9 +4,11 @@
 // the chunk it touches (a ChunkCache keeps the others); node ranges are relative to their chunk.
 // Two parsers: js-yaml reads the values fast; the `yaml` package's node tree, which maps fields to ranges,
 // is built only when a range is asked for (a problem to place, a hover, a completion) or when js-yaml
-// cannot read the chunk (then the `yaml` package reports the syntax errors with their ranges).
+// cannot read the chunk (then the `yaml` package reports the syntax errors with their ranges). Most problems
+// are placed without it, from a light position map of the chunk (positions.ts).
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { scanPositions, type PositionMap } from './positions';
 
 export interface ManifestDoc {
   readonly index: number;
@@ -18,6 +20,8 @@ export interface ManifestDoc {
   readonly object: Record<string, unknown> | undefined;
   /** The parsed document; its node ranges count from `offset`. */
   readonly document: Document.Parsed;
+  /** Field positions from a scan of the chunk's lines, built on first use; undefined when it is not plain block YAML. */
+  readonly positions: PositionMap | undefined;
   /** Where the chunk holding this document starts in the file, and the chunk's text. */
   readonly offset: number;
   readonly chunk: string;
@@ -43,6 +47,8 @@ export type ChunkCache = Map<string, ParsedChunk>;
 interface ChunkDoc {
   /** The node tree, built on first use. */
   readonly document: () => Document.Parsed;
+  /** The position map, built on first use. */
+  readonly positions: () => PositionMap | undefined;
   /** Where the document starts and ends in its chunk. */
   readonly start: number;
   readonly end: number;
@@ -107,7 +113,9 @@ function fastChunk(chunk: string): ParsedChunk | undefined {
   const start = marker ? marker[0].length : 0;
   let tree: Document.Parsed | undefined;
   const document = () => (tree ??= parseDocument(chunk, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true }));
-  return { docs: [{ document, start, end: chunk.length, object: isRecord(object) ? object : undefined, problems: [] }] };
+  let map: PositionMap | undefined | null = null;
+  const positions = () => (map === null ? (map = scanPositions(chunk)) : map);
+  return { docs: [{ document, positions, start, end: chunk.length, object: isRecord(object) ? object : undefined, problems: [] }] };
 }
 
 function slowChunk(chunk: string): ParsedChunk {
@@ -117,7 +125,7 @@ function slowChunk(chunk: string): ParsedChunk {
     docs: list.map((document) => {
       const problems: SyntaxProblem[] = document.errors.map((e) => ({ message: e.message, start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) }));
       const [start, , end] = document.range;
-      return { document: () => document, start, end, object: toObject(document, problems), problems };
+      return { document: () => document, positions: () => undefined, start, end, object: toObject(document, problems), problems };
     }),
   };
 }
@@ -135,6 +143,7 @@ class LazyDoc implements ManifestDoc {
   readonly start: number;
   readonly end: number;
   private readonly tree: () => Document.Parsed;
+  private readonly scan: () => PositionMap | undefined;
 
   constructor(readonly index: number, d: ChunkDoc, readonly offset: number, readonly chunk: string) {
     this.apiVersion = stringField(d.object, 'apiVersion');
@@ -145,10 +154,15 @@ class LazyDoc implements ManifestDoc {
     this.start = d.start + offset;
     this.end = d.end + offset;
     this.tree = d.document;
+    this.scan = d.positions;
   }
 
   get document(): Document.Parsed {
     return this.tree();
+  }
+
+  get positions(): PositionMap | undefined {
+    return this.scan();
   }
 }
 

@@ -11,6 +11,7 @@ import type { JsonSchema } from './convert';
 import { kubernetesFormats } from './formats';
 import { hasPlaceholder } from './clusterctlTemplate';
 import { formatPath, pathTouchesPlaceholder } from './paths';
+import { fieldsKey, pruneSchema } from './prune';
 import { buildRuleTree, walkCreate, walkUpdate, type RuleNode, type RuleProblem, type RuleTreeStats } from './ruleTree';
 
 export interface Problem {
@@ -30,6 +31,16 @@ export interface ValidateOptions {
 
 export const ValidatorRuleIds = { unknownKind: 'unknown-kind', notAnObject: 'not-an-object' } as const;
 
+export interface ValidatorOptions {
+  /**
+   * Until a kind's whole schema is compiled (compile(), warmUp()), validate each object with the schema cut
+   * down to the fields it has (prune.ts), compiled once per shape: the first diagnostics of a server do not
+   * wait for whole Cluster API schemas. For a server that compiles the whole schemas while idle; a batch
+   * (lint) is faster compiling each kind once, the default.
+   */
+  readonly partialCompile?: boolean;
+}
+
 interface CompiledKind {
   readonly schema: JsonSchema;
   readonly validate: ValidateFunction;
@@ -37,11 +48,30 @@ interface CompiledKind {
   readonly stats: RuleTreeStats;
 }
 
+/** A kind's schema and rule tree, its whole compiled validator once there is one, and those of cut schemas. */
+interface KindSchema {
+  readonly schema: JsonSchema;
+  readonly rules: RuleNode | undefined;
+  readonly stats: RuleTreeStats;
+  whole?: CompiledKind;
+  /** Cut schemas' validators by shape, and the same by the fields of the objects that used them. */
+  readonly shapes: Map<string, ValidateFunction>;
+  readonly byFields: Map<string, ValidateFunction>;
+}
+
+/** More shapes of one kind than this before its whole schema is compiled: compile the whole schema. */
+const MAX_SHAPES = 16;
+/** Objects' field sets remembered per kind (labels and annotations make many). */
+const MAX_FIELD_KEYS = 256;
+
 export class ManifestValidator {
   private readonly ajv: Ajv;
-  private readonly compiled = new Map<string, CompiledKind | null>();
+  private readonly kinds = new Map<string, KindSchema | null>();
 
-  constructor(readonly catalog: SchemaCatalog) {
+  constructor(
+    readonly catalog: SchemaCatalog,
+    private readonly options: ValidatorOptions = {},
+  ) {
     // code.optimize off and no `verbose`: compiling the big Cluster API schemas takes half the time.
     this.ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, addUsedSchema: false, code: { optimize: false } });
     for (const [name, check] of Object.entries(kubernetesFormats)) this.ajv.addFormat(name, { type: 'string', validate: check });
@@ -49,14 +79,44 @@ export class ManifestValidator {
 
   /** The compiled validator of a kind (compiled on first use, then cached); undefined when unknown. */
   compile(apiVersion: string, kind: string): CompiledKind | undefined {
+    const k = this.kindSchema(apiVersion, kind);
+    return k && this.whole(k);
+  }
+
+  private kindSchema(apiVersion: string, kind: string): KindSchema | undefined {
     const key = `${apiVersion}\u0000${kind}`;
-    const cached = this.compiled.get(key);
+    const cached = this.kinds.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const schema = this.catalog.getSchema(apiVersion, kind);
     const stats: RuleTreeStats = { checked: 0, unchecked: 0 };
-    const result = schema ? { schema, validate: this.ajv.compile(schema), rules: buildRuleTree(schema, stats), stats } : undefined;
-    this.compiled.set(key, result ?? null);
+    const result = schema ? { schema, rules: buildRuleTree(schema, stats), stats, shapes: new Map<string, ValidateFunction>(), byFields: new Map<string, ValidateFunction>() } : undefined;
+    this.kinds.set(key, result ?? null);
     return result;
+  }
+
+  private whole(k: KindSchema): CompiledKind {
+    if (!k.whole) {
+      k.whole = { schema: k.schema, validate: this.ajv.compile(k.schema), rules: k.rules, stats: k.stats };
+      k.shapes.clear();
+      k.byFields.clear();
+    }
+    return k.whole;
+  }
+
+  /** The whole schema's validator when compiled (or when cut schemas are not wanted), else a cut schema's. */
+  private validatorFor(k: KindSchema, object: Record<string, unknown>): ValidateFunction {
+    if (k.whole || !this.options.partialCompile || k.shapes.size >= MAX_SHAPES) return this.whole(k).validate;
+    const fields = fieldsKey(object);
+    const known = k.byFields.get(fields);
+    if (known) return known;
+    const cut = pruneSchema(k.schema, object);
+    let validate = k.shapes.get(cut.shape);
+    if (!validate) {
+      validate = this.ajv.compile(cut.schema);
+      k.shapes.set(cut.shape, validate);
+    }
+    if (k.byFields.size < MAX_FIELD_KEYS) k.byFields.set(fields, validate);
+    return validate;
   }
 
   /**
@@ -88,17 +148,18 @@ export class ManifestValidator {
     }
     const { apiVersion, kind } = object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string') return this.missingIdentity(object);
-    const compiled = this.compile(apiVersion, kind);
-    if (!compiled) return this.unknownKind(apiVersion, kind);
+    const k = this.kindSchema(apiVersion, kind);
+    if (!k) return this.unknownKind(apiVersion, kind);
     const raw: RawProblem[] = [];
-    if (!compiled.validate(object)) raw.push(...problemsFromAjv(compiled.validate.errors ?? [], object, compiled.schema));
-    if (compiled.rules) {
+    const validate = this.validatorFor(k, object);
+    if (!validate(object)) raw.push(...problemsFromAjv(validate.errors ?? [], object, k.schema));
+    if (k.rules) {
       const ruleProblems: RuleProblem[] = [];
-      walkCreate(compiled.rules, object, [], ruleProblems);
-      if (oldObject !== undefined) walkUpdate(compiled.rules, object, oldObject, [], ruleProblems);
+      walkCreate(k.rules, object, [], ruleProblems);
+      if (oldObject !== undefined) walkUpdate(k.rules, object, oldObject, [], ruleProblems);
       raw.push(...ruleProblems);
     }
-    return this.finish(raw, object, compiled.schema, options);
+    return this.finish(raw, object, k.schema, options);
   }
 
   private finish(raw: readonly RawProblem[], object: unknown, schema: JsonSchema, options: ValidateOptions): Problem[] {
