@@ -28,7 +28,7 @@ export const CONTROLLER_USER = { commonName: 'capi-dcs-controller' } as const;
 const VALID_DAYS = '365';
 
 // Our own config, so the result does not depend on the system's openssl.cnf.
-const OPENSSL_CONFIG = `
+const opensslConfig = (subjectAltName: string): string => `
 [req]
 distinguished_name = dn
 prompt = no
@@ -41,7 +41,7 @@ subjectKeyIdentifier = hash
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1,DNS:localhost
+subjectAltName = ${subjectAltName}
 authorityKeyIdentifier = keyid
 [client]
 basicConstraints = critical,CA:FALSE
@@ -49,6 +49,7 @@ keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = clientAuth
 authorityKeyIdentifier = keyid
 `;
+const OPENSSL_CONFIG = opensslConfig('IP:127.0.0.1,DNS:localhost');
 
 export async function makeLabCerts(dir: string): Promise<LabCerts> {
   const config = join(dir, 'openssl.cnf');
@@ -82,6 +83,18 @@ export async function makeServingCerts(dir: string, commonName: string): Promise
   await issue(config, ca, `/CN=${commonName}-ca`, 'ca', undefined);
   await issue(config, serving, `/CN=${commonName}`, 'server', ca);
   return { caCertPath: ca.certPath, serving };
+}
+
+/**
+ * A certificate signed by someone else's CA (a workload cluster's, from its bootstrap data): a serving
+ * certificate for the given loopback IPs, or a client certificate (`ips` empty). Files `<dir>/<name>.crt|key`.
+ */
+export async function issueWithCa(dir: string, name: string, ca: CertPair, subject: string, ips: readonly string[]): Promise<CertPair> {
+  const config = join(dir, `${name}.cnf`);
+  await writeFile(config, opensslConfig(['DNS:localhost', ...ips.map((ip) => `IP:${ip}`)].join(',')));
+  const out: CertPair = { certPath: join(dir, `${name}.crt`), keyPath: join(dir, `${name}.key`) };
+  await issue(config, out, subject, ips.length > 0 ? 'server' : 'client', ca);
+  return out;
 }
 
 /** PEM text of a pair, for kubeconfigs and HTTPS clients. */

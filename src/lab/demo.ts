@@ -3,7 +3,9 @@
 // connected. Ctrl-C stops everything it started, by PID; a run after a crash cleans up what it left.
 //   node out/bin/demo.js [--kubeconfig FILE [--context NAME]] [--no-code-server] [--port N] [--capi]
 // --capi also runs Cluster API's own managers (built once per machine) against the local management plane,
-// so the example cluster gets real Machines and the DCS controller provisions their VMs.
+// so the example cluster gets real Machines and the DCS controller provisions their VMs, and the workload
+// emulator does kubeadm's part on the booted VMs (a workload API at the endpoint, Nodes), so Machines
+// reach Running; KCP stays at its first machine (its etcd checks need a kubelet, see workloadEmulator.ts).
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { applyObjects, EXAMPLE_FILE, exampleForSimulator, kubeadmFilesSecret, ma
 import { startManagementPlane } from './mgmtPlane';
 import { isAlive, processExecutable, stopStrayProcess } from './processes';
 import { projectRoot } from './projectPaths';
+import { startWorkloadEmulator } from './workloadEmulator';
 
 const PREFIX = 'capi-dcs-demo-';
 const RECORD = 'demo.json';
@@ -133,6 +136,10 @@ async function main(): Promise<void> {
     stops.push(() => stopStrayProcess(sim.pid, 5000));
     const simUrl = (JSON.parse(await sim.firstLine) as { url: string }).url;
     print(`[demo] DCS simulator at ${simUrl} (user ${SIMULATOR_USER.name})`);
+    if (args.capi) {
+      const emulator = startWorkloadEmulator({ simulatorUrl: simUrl, log: print });
+      stops.push(() => emulator.stop());
+    }
 
     const example = exampleForSimulator(simUrl);
     const objects = manifestObjects(args.capi ? `${example}\n---\n${kubeadmFilesSecret('cpaas-system')}` : example);

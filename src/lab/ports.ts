@@ -5,11 +5,11 @@ import { PortInUseError } from './errors';
 const LOOPBACK = '127.0.0.1';
 
 /** A port that nothing listens on right now (the kernel picks it; a small race remains until it is bound). */
-export function freePort(): Promise<number> {
+export function freePort(host = LOOPBACK): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
+    server.listen(0, host, () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => {

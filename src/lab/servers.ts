@@ -32,11 +32,15 @@ export async function startEtcd(binary: string, dataDir: string, ports: LabPorts
   ], join(dataDir, 'etcd.log'));
 }
 
-export async function startKubeApiserver(binary: string, dataDir: string, certs: LabCerts, ports: LabPorts): Promise<ServerProcess> {
+/** What the API server needs of a PKI: the lab's own, or a workload cluster's from its bootstrap data. */
+export type ApiServerCerts = Pick<LabCerts, 'caCertPath' | 'serving' | 'serviceAccountKeyPath' | 'serviceAccountPublicKeyPath'>;
+
+/** `address`: the loopback IP to serve on (a workload cluster's control-plane endpoint host). */
+export async function startKubeApiserver(binary: string, dataDir: string, certs: ApiServerCerts, ports: LabPorts, address = '127.0.0.1'): Promise<ServerProcess> {
   return startServer('kube-apiserver', binary, [
     '--etcd-servers', `http://127.0.0.1:${ports.etcdClient}`,
-    '--bind-address', '127.0.0.1',
-    '--advertise-address', '127.0.0.1',
+    '--bind-address', address,
+    '--advertise-address', address,
     '--secure-port', String(ports.apiServer),
     '--cert-dir', join(dataDir, 'apiserver-certs'),
     '--tls-cert-file', certs.serving.certPath,

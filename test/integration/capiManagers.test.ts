@@ -3,12 +3,12 @@
 // KubeadmControlPlane, which makes its first one only, a MachineDeployment of 2 workers) turns into MachineSets, Machines, KubeadmConfigs
 // and DCSMachines made by CAPI itself, and our controller provisions the control-plane VM.
 //
-// Where the lab stops (stage 1 of issue #11): nothing serves the workload cluster's API at the
-// controlPlaneEndpoint yet, so KCP never sees kubeadm's ConfigMap, the control plane is never
-// "initialized", the bootstrap provider does not render the workers' join data, and the workers'
-// DCSMachines wait for bootstrap data. The last test pins that boundary down.
+// Where this lab stops (stage 1 of issue #11; capiWorkload.test.ts adds the workload emulator and goes
+// on): nothing serves the workload cluster's API at the controlPlaneEndpoint, so KCP never sees
+// kubeadm's ConfigMap, the control plane is never "initialized", the bootstrap provider does not render
+// the workers' join data, and the workers' DCSMachines wait for bootstrap data. The fifth test pins that
+// boundary down.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { KubeClient } from '../../src/controller/runtime/kubeClient';
 import { startCapiManagers, type CapiManagers } from '../../src/lab/capiManagers';
@@ -17,6 +17,7 @@ import { startManagementPlane, type ManagementPlane } from '../../src/lab/mgmtPl
 import { isAlive } from '../../src/lab/processes';
 import { launchSimulator, type LaunchedSimulator } from '../fixtures/simulator/launch';
 import { launchController, simState, waitFor, type Lab } from './controllerHarness';
+import { printLabMemory } from './labMemory';
 
 const NS = 'cpaas-system';
 const CLUSTER = 'lab-b';
@@ -92,21 +93,10 @@ describe('Cluster API managers in the local lab', { timeout: SETUP_TIMEOUT_MS + 
     for (const stop of stops.reverse()) await stop();
   });
 
-  /** Memory of every process of the lab, from /proc (Linux), and how long it has run. */
+  /** Memory of every process of the lab and how long it has run. */
   function printLab(): void {
     printed = true;
-    let total = 0;
-    let peak = 0;
-    for (const [name, pid] of procs) {
-      const status = readProcStatus(pid);
-      const rss = kib(status, 'VmRSS');
-      const hwm = kib(status, 'VmHWM');
-      total += rss;
-      peak += hwm;
-      log(`memory ${name.padEnd(30)} rss ${mib(rss)}  peak ${mib(hwm)}`);
-    }
-    log(`memory whole lab                   rss ${mib(total)}  peak ${mib(peak)} (sum of per-process peaks)`);
-    log(`time   whole lab up for ${((Date.now() - setupStarted) / 1000).toFixed(1)} s`);
+    printLabMemory(procs, setupStarted, log);
   }
 
   it('registers conversion: a v1beta2 Cluster reads back as v1beta1 with v1beta1-shaped references', async () => {
@@ -190,19 +180,3 @@ describe('Cluster API managers in the local lab', { timeout: SETUP_TIMEOUT_MS + 
     assert.equal(crd.spec.conversion.strategy, 'None');
   });
 });
-
-function readProcStatus(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function kib(status: string, field: string): number {
-  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-}
-
-function mib(kibValue: number): string {
-  return `${(kibValue / 1024).toFixed(0).padStart(5)} MiB`;
-}
