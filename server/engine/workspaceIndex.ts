@@ -72,6 +72,16 @@ export class WorkspaceIndex {
   /** Objects parsed from identical text twice in a file: one object for two documents, so never cached. */
   private readonly shared = new WeakSet();
 
+  /**
+   * `incremental: false` for a one-shot run (the lint command): every rule runs once anyway, so keeping
+   * its findings and the facts it read for the next edit would only cost memory and time.
+   */
+  constructor(private readonly options: { readonly incremental?: boolean } = {}) {}
+
+  private get incremental(): boolean {
+    return this.options.incremental ?? true;
+  }
+
   /** Parses and indexes a file, replacing what the index had for it. */
   set(uri: string, text: string): ParsedFile {
     const previous = this.files.get(uri);
@@ -89,6 +99,7 @@ export class WorkspaceIndex {
       push(this.byKey, keyOf(o), o);
       for (const ref of refsOf(o.object)) push(this.referrers, objectKey(ref.group, ref.kind, ref.namespace, ref.name), { from: o, ref });
     }
+    if (!this.incremental) return file;
     // The documents whose text did not change keep their objects: only the others changed. When documents
     // moved (one added or removed above them), what names their position changed too.
     const before = new Map(previous?.objects.map((o) => [o.object, o.doc.index]));
@@ -105,7 +116,7 @@ export class WorkspaceIndex {
     this.memo.clear();
     this.files.delete(uri);
     this.drop(file);
-    this.log.record(file.objects.flatMap(facts));
+    if (this.incremental) this.log.record(file.objects.flatMap(facts));
   }
 
   private drop(file: ParsedFile): void {
@@ -120,7 +131,7 @@ export class WorkspaceIndex {
    * index: after an edit, rules run again only for the objects the edit can affect.
    */
   checked<T>(o: IndexedObject, ruleId: string, compute: () => T): T {
-    if (this.shared.has(o.object)) return compute();
+    if (!this.incremental || this.shared.has(o.object)) return compute();
     let byRule = this.results.get(o.object);
     if (!byRule) this.results.set(o.object, (byRule = new Map<string, Checked>()));
     const cached = byRule.get(ruleId);

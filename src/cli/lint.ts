@@ -38,7 +38,7 @@ export interface LintOptions {
 export const FILE_SKIPPED = 'file-skipped';
 
 export function lintFiles(inputs: readonly InputFile[], options: LintOptions): LintResult {
-  const index = new WorkspaceIndex();
+  const index = new WorkspaceIndex({ incremental: false });
   const problems: LintProblem[] = [];
   const ioErrors: string[] = [];
   for (const [uri, text] of options.baselines ?? []) index.setBaseline(uri, text);
