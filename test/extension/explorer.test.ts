@@ -140,7 +140,8 @@ describe('cluster explorer in code-server against the real API server', () => {
     assert.match(text, /1 new · 2 old · 33%/);
     assert.ok(text.includes(`ScalingUp: ${BLOCKED_BY}`), text);
     await page.locator('.statusbar-item', { hasText: '1 rollout, 1 stuck' }).waitFor({ timeout: 10_000 });
-    assert.match((await treeRow(page, 'demo-md-0').textContent()) ?? '', /stuck 33%/);
+    // The tree re-renders a moment after the status bar: wait for the row rather than read it once.
+    await treeRow(page, 'demo-md-0').filter({ hasText: /stuck 33%/ }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(screenshots, 'rollout-stuck.png') });
     assert.equal(await page.locator('.notification-toast', { hasText: 'Rollout stuck' }).count(), 1, 'one notification per stall');
   });
