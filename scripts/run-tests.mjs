@@ -70,6 +70,8 @@ for (const name of names) {
   for (const k of Object.keys(totals)) totals[k] += counts[k];
   lines.push(`${name}: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
 }
+const started = Number(process.env.CAPI_DCS_TEST_STARTED);
+if (started > 0) console.log(`\n[test] finished in ${Math.round(Date.now() / 1000 - started)} s`);
 console.log('\n=== test summary ===');
 for (const line of lines) console.log(line);
 console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);

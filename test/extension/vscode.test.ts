@@ -63,6 +63,9 @@ describe('VS Code (code-server) with the packaged extension', () => {
     for (const unwanted of ['src', 'server', 'webview', 'test', 'node_modules', 'tsconfig.json', 'scripts']) {
       assert.ok(!installed.includes(unwanted), `${unwanted} must not be packaged`);
     }
+    // schemas/: only the CRDs (installed by Start DCS Provider) and the .capi-dcs.yaml schema; the generator's
+    // input, the examples and the core schemas (compiled into the bundles) stay out.
+    assert.deepEqual(readdirSync(join(server.extensionsDir, folder, 'schemas')).sort(), ['capi-dcs-config.schema.json', 'crds']);
     const dist = readdirSync(join(server.extensionsDir, folder, 'dist'));
     assert.ok(dist.includes('extension.js') && dist.includes('server.js'));
     assert.ok(!dist.some((f) => f.endsWith('.map') || f.endsWith('.vsix')), `no source maps or VSIX in dist: ${dist.join(', ')}`);
