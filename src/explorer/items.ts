@@ -2,6 +2,7 @@
 // and the contextValues the package.json menus match.
 import * as vscode from 'vscode';
 import { ExplorerItems } from '../shared/ids';
+import { clusterContextValue } from './contextValues';
 import { conditionHealth } from './health';
 import * as L from './labels';
 import type { Health, ReplicatedModel } from './modelTypes';
@@ -66,7 +67,7 @@ function build(e: Element, c: ItemContext): vscode.TreeItem {
       return item;
     }
     case 'cluster': {
-      const item = live(e.cluster.name, Collapsed, `${ExplorerItems.liveObject} ${ExplorerItems.cluster}`);
+      const item = live(e.cluster.name, Collapsed, clusterContextValue(e.cluster.paused));
       item.description = L.clusterDescription(e.cluster);
       item.tooltip = markdown(L.clusterTooltip(e.cluster, e.context));
       item.iconPath = icon('cloud', e.cluster.health);

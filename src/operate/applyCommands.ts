@@ -3,14 +3,15 @@
 // then apply in order with one result per object. Refusals appear as diagnostics at the field they name.
 import * as vscode from 'vscode';
 import { looksLikeKubernetesYaml } from '../../server/engine/manifest';
-import { describeFailure } from './apiErrors';
+import { ApiFailure, describeFailure } from './apiErrors';
 import { showApplyDiagnostics } from './applyDiagnostics';
 import { planApply, type ApplyPlan, type ManifestSource } from './applyPlan';
 import { commitApply, isConflict, previewApply, type CommitEntry, type PreviewEntry } from './applyRun';
 import { diffTexts } from './diff';
-import { describeRef } from './objectApi';
+import { describeRef, UnknownKindError } from './objectApi';
 import { confirm, confirmAfterReview, UserCancelled, type OperateServices } from './operateServices';
 import { withCancellableProgress } from './progress';
+import { checkReachable } from './reachability';
 
 const MAX_FOLDER_FILES = 2_000;
 /** Diagnostics of the CAPI DCS language server carry this source. */
@@ -54,6 +55,7 @@ async function applySources(services: OperateServices, sources: readonly Manifes
   const context = await services.pickContext(`Apply ${what}`);
   if (!context) throw new UserCancelled();
   const api = services.objectApi(context);
+  await withCancellableProgress(`Connecting to ${context}`, (_p, signal) => checkReachable(api.client, signal));
 
   const force = new Set<string>();
   let preview = await dryRun(services, api, plan, force, context);
@@ -87,12 +89,19 @@ async function applySources(services: OperateServices, sources: readonly Manifes
   report(services, result.entries, context);
   const failed = result.entries.filter((e) => e.outcome === 'failed');
   if (failed.length > 0) {
-    await showApplyDiagnostics(services.diagnostics, [], failed.map((e) => ({ planned: e.planned, error: e.error })));
+    // Only what the server said about an object belongs at that object; a lost connection does not.
+    const refusals = failed.filter((e) => e.error instanceof ApiFailure || e.error instanceof UnknownKindError);
+    await showApplyDiagnostics(services.diagnostics, [], refusals.map((e) => ({ planned: e.planned, error: e.error })));
     throw new Error(`${failed.map((e) => `${describeRef(e.ref)}: ${describeFailure(e.error)}`).join('; ')}. ${result.entries.filter((e) => e.outcome === 'skipped').length} objects after it were not applied`);
   }
   const applied = result.entries.filter((e) => e.outcome === 'created' || e.outcome === 'configured').length;
-  if (result.cancelled) void vscode.window.showWarningMessage(`Apply cancelled after ${applied} of ${changed.length} changes.`);
-  else void vscode.window.showInformationMessage(`Applied ${what} to ${context}: ${summaryOf(result.entries)}.`);
+  if (result.cancelled) {
+    const inFlight = result.entries.find((e) => e.outcome === 'cancelled');
+    const maybe = inFlight ? ` ${describeRef(inFlight.ref)} was being applied and may have been.` : '';
+    void vscode.window.showWarningMessage(`Apply cancelled after ${applied} of ${changed.length} changes.${maybe} The log lists every object.`, 'Open Log').then((choice) => {
+      if (choice) services.ctx.log.show();
+    });
+  } else void vscode.window.showInformationMessage(`Applied ${what} to ${context}: ${summaryOf(result.entries)}.`);
   await services.followInExplorer(context);
 }
 
@@ -110,7 +119,7 @@ async function dryRun(services: OperateServices, api: ReturnType<OperateServices
   return withCancellableProgress(`Dry run on ${context}`, (progress, signal) =>
     previewApply(api, plan, { force, signal, onProgress: (done, total, label) => { progress.report(`${done + 1}/${total}: ${label}`, done / total); } }),
   ).then((entries) => {
-    for (const e of entries) services.ctx.log.info(`dry run ${describeRef(e.ref)}: ${e.outcome}${e.awaitsNamespace ? ' (its namespace is created by this apply)' : ''}`);
+    for (const e of entries) services.ctx.log.info(`dry run ${describeRef(e.ref)}: ${e.outcome}${e.awaitsNamespace ? ' (its namespace is created by this apply)' : ''}${tookOverText(e.tookOverFrom)}`);
     return entries;
   });
 }
@@ -131,10 +140,16 @@ function diffDocuments(entries: readonly PreviewEntry[]): [string, string] {
 
 function report(services: OperateServices, entries: readonly CommitEntry[], context: string): void {
   for (const e of entries) {
-    const line = `apply to ${context}: ${describeRef(e.ref)} ${e.outcome}`;
+    const line = `apply to ${context}: ${describeRef(e.ref)} ${e.outcome}${e.outcome === 'cancelled' ? ' while its request was out: it may have been applied' : ''}${tookOverText(e.tookOverFrom)}`;
     if (e.outcome === 'failed') services.ctx.log.error(line, e.error);
+    else if (e.outcome === 'cancelled') services.ctx.log.warn(line);
     else services.ctx.log.info(line);
   }
+}
+
+/** Fields the extension's own earlier change (an upgrade, a scale) owned: the applied files take them back without asking. */
+function tookOverText(managers: readonly string[] | undefined): string {
+  return managers ? ` (takes over fields from ${managers.join(', ')}, this extension's own field manager, without asking)` : '';
 }
 
 function summaryOf(entries: readonly CommitEntry[]): string {

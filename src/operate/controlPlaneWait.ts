@@ -1,7 +1,10 @@
 // When a KubeadmControlPlane has finished rolling out (capi-upstream §3.5): the controller saw the latest
-// spec, every replica is up to date and available, and all Machines run spec.version.
+// spec, every replica is up to date and available, and all Machines run spec.version. The wait outlasts a
+// management cluster that does not answer for a while (a restarting API server): it retries until its deadline.
 import { get, getNumber, getString } from '../../server/engine/objects';
-import type { KubeObject, ObjectApi, ObjectRef } from './objectApi';
+import { ApiFailure, describeFailure } from './apiErrors';
+import { isAbort } from './applyRun';
+import { UnknownKindError, type KubeObject, type ObjectApi, type ObjectRef } from './objectApi';
 
 export interface RolloutState {
   readonly done: boolean;
@@ -39,20 +42,33 @@ export class RolloutTimeoutError extends Error {
   override readonly name = 'RolloutTimeoutError';
 }
 
-/** Polls the KubeadmControlPlane until its rollout is done; throws on timeout or abort. */
+/** Polls the KubeadmControlPlane until its rollout is done; throws on timeout, abort or a lasting refusal. */
 export async function waitForControlPlane(api: ObjectApi, ref: ObjectRef, options: WaitOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 3_000;
+  const within = `within ${Math.round(options.timeoutMs / 60_000)} minutes`;
   for (;;) {
     options.signal?.throwIfAborted();
-    const kcp = await api.get(ref, options.signal);
-    if (!kcp) throw new Error(`${ref.kind} ${ref.name} disappeared while the upgrade waited for it`);
-    const state = controlPlaneRollout(kcp);
+    let state: RolloutState;
+    try {
+      const kcp = await api.get(ref, options.signal);
+      if (!kcp) throw new Error(`${ref.kind} ${ref.name} disappeared while the upgrade waited for it`);
+      state = controlPlaneRollout(kcp);
+    } catch (error) {
+      if (isAbort(error) || !isTransient(error)) throw error;
+      state = { done: false, summary: `cannot read it now (${describeFailure(error)}), trying again` };
+    }
     options.onProgress?.(state);
     if (state.done) return;
-    if (Date.now() > deadline) throw new RolloutTimeoutError(`the control plane did not finish its rollout within ${Math.round(options.timeoutMs / 60_000)} minutes (${state.summary})`);
+    if (Date.now() > deadline) throw new RolloutTimeoutError(`the control plane did not finish its rollout ${within} (${state.summary})`);
     await delay(interval, options.signal);
   }
+}
+
+/** No answer, or an answer that says "later" (429, 5xx); refusals (RBAC, credentials) and a missing kind are not. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof ApiFailure) return error.reason === 'unreachable' || error.status >= 500;
+  return !(error instanceof UnknownKindError) && error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -12,6 +12,8 @@ export interface KubeRequest {
   readonly body?: string;
   readonly contentType?: string;
   readonly signal?: AbortSignal;
+  /** Overrides the client's deadline for this request. */
+  readonly timeoutMs?: number;
 }
 
 export interface KubeResponse {
@@ -23,6 +25,8 @@ export interface KubeResponse {
 export interface KubeClient {
   /** The kubeconfig context this client talks to, for messages. */
   readonly context: string;
+  /** The API server's URL, for messages; undefined when the context names none. */
+  readonly server: string | undefined;
   send(request: KubeRequest): Promise<KubeResponse>;
 }
 
@@ -31,7 +35,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export function kubeClient(kc: KubeConfig, timeoutMs = DEFAULT_TIMEOUT_MS): KubeClient {
   return {
     context: kc.getCurrentContext(),
-    send: (request) => send(kc, request, timeoutMs),
+    server: kc.getCurrentCluster()?.server,
+    send: (request) => send(kc, request, request.timeoutMs ?? timeoutMs),
   };
 }
 

@@ -1,6 +1,8 @@
 // What a rollout destroys, said plainly before it starts: which Machines get replaced, that each VM goes with
 // its system disk and its template's disks, and which data survives because the pool declares persistent disks.
-import { get, getNumber, getString } from '../../server/engine/objects';
+// Those disks follow a machine only when it is deleted before its replacement is created (maxSurge 0): a surge
+// machine claims another pool entry, and the disks stay with the old machine's entry.
+import { get, getNumber, getString, maxSurgeOf, replicasOf } from '../../server/engine/objects';
 import { machinesOfControlPlane, machinesOfDeployment, type ClusterState } from './clusterState';
 import { infraRefOf } from './capiShapes';
 import type { KubeObject } from './objectApi';
@@ -10,6 +12,9 @@ export interface ReplacedGroup {
   readonly owner: string;
   readonly machines: readonly string[];
   readonly replicas: number;
+  /** Machines created above replicas during the rollout (CAPI's default for both kinds is 1). */
+  readonly maxSurge: number;
+  readonly isControlPlane: boolean;
   /** Mount paths (or "system disk") of the disks the current template gives each VM. */
   readonly templateDisks: readonly string[];
   readonly pool: string | undefined;
@@ -39,7 +44,9 @@ export function replacedGroup(state: ClusterState, owner: KubeObject): ReplacedG
   return {
     owner: isControlPlane ? `control plane ${owner.metadata.name}` : `MachineDeployment ${owner.metadata.name}`,
     machines: machines.map((m) => m.metadata.name),
-    replicas: getNumber(owner, ['spec', 'replicas']) ?? 1,
+    replicas: replicasOf(owner),
+    maxSurge: maxSurgeOf(owner, replicasOf(owner)),
+    isControlPlane,
     templateDisks,
     pool: poolName,
     persistentDisks: pool ? declared : undefined,
@@ -58,8 +65,11 @@ function groupNotice(g: ReplacedGroup): string {
   lines.push(`Each old VM is deleted together with its ${listText(g.templateDisks)}; what was stored there is lost.`);
   if (g.persistentDisks === undefined) lines.push(`The pool${g.pool ? ` ${g.pool}` : ''} could not be read: assume no data survives.`);
   else if (g.persistentDisks.length === 0) lines.push(`Pool ${g.pool ?? ''} declares no persistent disks: nothing on these machines survives.`);
-  else {
-    lines.push(`Pool ${g.pool ?? ''} declares persistent disks (${g.persistentDisks.join(', ')}): they move to the replacement machines.`);
+  else if (g.maxSurge > 0) {
+    lines.push(`Pool ${g.pool ?? ''} declares persistent disks (${g.persistentDisks.join(', ')}), but the rollout runs with maxSurge ${g.maxSurge}: each new machine is created before an old one is deleted and claims another pool entry, so the disks stay with the old machines' entries and do not move to the replacements.`);
+    lines.push(g.isControlPlane ? 'Set maxSurge: 0 in the KubeadmControlPlane\'s rollout strategy first (allowed with 3 or more replicas) so they follow.' : 'Set maxSurge: 0 (and maxUnavailable: 1) in the MachineDeployment\'s rollout strategy first so they follow.');
+  } else {
+    lines.push(`Pool ${g.pool ?? ''} declares persistent disks (${g.persistentDisks.join(', ')}): each old machine is deleted before its replacement is created (maxSurge 0), so they move to the replacement machines.`);
     if (g.entriesWithoutPersistentDisks.length > 0) lines.push(`Except for pool entries ${g.entriesWithoutPersistentDisks.join(', ')}, which have none.`);
   }
   return lines.join(' ');

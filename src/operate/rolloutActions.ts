@@ -2,6 +2,7 @@
 // roll a MachineDeployment back to its previous template. Each gives a merge patch (or a delete) plus the
 // reasons to refuse or to warn; commands preview it with a dry run and send it with OPERATE_FIELD_MANAGER.
 import { get, getNumber, getString } from '../../server/engine/objects';
+import { isPaused as pausedNow } from '../explorer/normalize';
 import { apiVersionForShape, infraRefOf, infraRefPath, mergePatches, patchAt, rolloutAfterPath, versionOf, versionPath } from './capiShapes';
 import type { ClusterState } from './clusterState';
 import { OperateAnnotations } from './ids';
@@ -16,6 +17,8 @@ export interface ActionPlan {
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
 }
+
+const PAUSED_ANNOTATION = 'cluster.x-k8s.io/paused';
 
 function refFor(object: KubeObject): ObjectRef {
   return { apiVersion: apiVersionForShape(object), kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
@@ -47,12 +50,13 @@ export function planRestart(owner: KubeObject, now: Date): ActionPlan {
 }
 
 export function planPause(cluster: KubeObject, paused: boolean): ActionPlan {
-  const isPaused = get(cluster, ['spec', 'paused']) === true;
-  const errors = isPaused === paused ? [`Cluster ${cluster.metadata.name} is already ${paused ? 'paused' : 'running (not paused)'}.`] : [];
+  // Paused the way the explorer shows it (spec.paused or the paused annotation), so its menu offers the one that applies.
+  const errors = pausedNow(cluster) === paused ? [`Cluster ${cluster.metadata.name} is already ${paused ? 'paused' : 'running (not paused)'}.`] : [];
+  const annotated = cluster.metadata.annotations?.[PAUSED_ANNOTATION] !== undefined;
   return {
     ref: refFor(cluster),
-    // null removes the field: CAPI v1beta2 treats an unset spec.paused as false.
-    patch: { spec: { paused: paused ? true : null } },
+    // null removes the field: CAPI v1beta2 treats an unset spec.paused as false. Resume also drops the annotation.
+    patch: paused ? { spec: { paused: true } } : { spec: { paused: null }, ...(annotated ? { metadata: { annotations: { [PAUSED_ANNOTATION]: null } } } : {}) },
     summary: `${paused ? 'Pause' : 'Resume'} reconciliation of Cluster ${cluster.metadata.name}`,
     errors,
     warnings: paused ? ['While paused, no controller reconciles the cluster: no rollout, scaling or remediation happens.'] : [],

@@ -5,9 +5,9 @@ import * as vscode from 'vscode';
 import { getNumber, getString } from '../../server/engine/objects';
 import { infraRefOf, versionOf } from './capiShapes';
 import type { ClusterState } from './clusterState';
-import { UserCancelled } from './operateServices';
+import { confirm, UserCancelled } from './operateServices';
 import type { UpgradeRequest } from './upgradePlan';
-import type { VmTemplateRelease } from './vmTemplates';
+import { vmTemplateMismatch, type VmTemplateRelease } from './vmTemplates';
 import { compareVersions, minorsAhead, parseVersion, type KubeVersion } from './versions';
 
 type Scope = 'both' | 'controlPlane' | 'workers';
@@ -101,9 +101,16 @@ async function askVmTemplate(state: ClusterState, releases: readonly VmTemplateR
     title: `${title} → ${version.text}`,
     prompt: `DCS VM template (the Alauda OS build for ${version.text}); the machines boot ${current ?? 'an unknown template'} now`,
     value: current,
-    validateInput: (text) => (text.trim() === '' ? 'name the DCS VM template' : undefined),
+    validateInput: (text) => {
+      if (text.trim() === '') return 'name the DCS VM template';
+      // A warning, not a refusal: the ConfigMaps may lag behind the templates DCS has.
+      const mismatch = vmTemplateMismatch(releases, text.trim(), version.text);
+      return mismatch ? { message: mismatch, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+    },
   });
   if (typed === undefined) throw new UserCancelled();
+  const mismatch = vmTemplateMismatch(releases, typed.trim(), version.text);
+  if (mismatch) await confirm(`Boot ${typed.trim()} for ${version.text}?`, mismatch, 'Use It Anyway');
   return typed.trim();
 }
 

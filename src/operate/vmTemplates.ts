@@ -44,3 +44,14 @@ export async function readVmTemplates(api: ObjectApi, namespace: string, signal?
 }
 
 const zero = { major: 0, minor: 0, patch: 0, suffix: '', text: 'v0.0.0' };
+
+/**
+ * A warning when the DCS VM template is one a release ships for another Kubernetes version than `version`
+ * (the machines would boot an OS build made for that version); undefined when it fits or is not listed.
+ */
+export function vmTemplateMismatch(releases: readonly VmTemplateRelease[], vmTemplateName: string, version: string): string | undefined {
+  const named = releases.filter((r) => r.vmTemplateName === vmTemplateName);
+  if (named.length === 0 || named.some((r) => r.kubernetesVersion === version)) return undefined;
+  const of = named.map((r) => `${r.release} (${r.kubernetesVersion})`).join(', ');
+  return `${vmTemplateName} belongs to release ${of}, not to ${version}: the new machines would boot the wrong OS build.`;
+}

@@ -50,4 +50,7 @@ export const ExplorerItems = {
   /** Any item backed by a live object (open YAML, reveal, copy name). */
   liveObject: 'liveObject',
   cluster: 'cluster',
+  /** With `cluster`: whether its reconciliation is paused, so the menu offers Resume or Pause, not both. */
+  paused: 'paused',
+  running: 'running',
 } as const;

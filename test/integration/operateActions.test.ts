@@ -62,6 +62,11 @@ describe('rollout actions against the real API server', () => {
     assert.equal((paused.spec as { paused?: boolean }).paused, true);
     const resumed = await send(planPause((await readClusterState(api, NS, 'lab-b')).cluster, false));
     assert.equal((resumed.spec as { paused?: boolean }).paused, undefined);
+    // Paused by the annotation only (the explorer shows it paused): Resume removes it.
+    const cluster = (await readClusterState(api, NS, 'lab-b')).cluster;
+    await api.mergePatch({ apiVersion: cluster.apiVersion, kind: 'Cluster', namespace: NS, name: 'lab-b' }, { metadata: { annotations: { 'cluster.x-k8s.io/paused': '' } } }, { fieldManager: 'someone-else' });
+    const unannotated = await send(planPause((await readClusterState(api, NS, 'lab-b')).cluster, false));
+    assert.equal(unannotated.metadata.annotations?.['cluster.x-k8s.io/paused'], undefined);
   });
 
   it('deletes a machine', async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startManagementPlane, type ManagementPlane } from '../../src/lab/mgmtPlane';
-import { commitApply, previewApply } from '../../src/operate/applyRun';
+import { commitApply, isConflict, previewApply } from '../../src/operate/applyRun';
 import { readClusterState } from '../../src/operate/clusterState';
 import { waitForControlPlane } from '../../src/operate/controlPlaneWait';
 import { OperateAnnotations } from '../../src/operate/ids';
@@ -13,6 +13,7 @@ import type { KubeObject, ObjectApi, ObjectRef } from '../../src/operate/objectA
 import { replacedGroup, replacementNotice } from '../../src/operate/replacement';
 import { executeUpgrade, previewUpgrade } from '../../src/operate/upgradeRun';
 import { planUpgrade, type UpgradePlan, type UpgradeRequest } from '../../src/operate/upgradePlan';
+import { readVmTemplates, VM_TEMPLATE_LABEL, vmTemplateMismatch } from '../../src/operate/vmTemplates';
 import { applyEdits, planWriteBack } from '../../src/operate/workspaceWriteBack';
 import { CatalogSchemaChecker } from '../../server/engine/schemaChecker';
 import { validateFile } from '../../server/engine/validate';
@@ -51,6 +52,8 @@ describe('immutable upgrade against the real API server', () => {
   let api: ObjectApi;
   let plan: UpgradePlan;
   let oldTemplates: Record<string, string | undefined>;
+  /** The workspace file after the write-back. */
+  let written = '';
 
   before(async () => {
     plane = await startManagementPlane({ crds: true });
@@ -62,6 +65,31 @@ describe('immutable upgrade against the real API server', () => {
 
   after(async () => {
     await plane.stop();
+  });
+
+  it('reads the VM templates of the OS releases from their labelled ConfigMaps, newest first', async () => {
+    const release = (name: string, labels: Record<string, string>, data: Record<string, string>, namespace = NS): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data });
+    const releases = [
+      release('v4.3.2-dcs-vm-template', { [VM_TEMPLATE_LABEL]: 'alaudaos-v4.3.2-x86' }, { kubernetesVersion: 'v1.34.5-3', corednsTag: 'v1.12.1', etcdTag: 'v3.5.21' }),
+      release('v4.5.0-dcs-vm-template', { [VM_TEMPLATE_LABEL]: 'alaudaos-v4.5.0-x86' }, { kubernetesVersion: 'v1.36.0' }),
+      release('v4.4.0-dcs-vm-template', { [VM_TEMPLATE_LABEL]: 'alaudaos-v4.4.0-x86' }, { kubernetesVersion: 'v1.35.2-1', corednsTag: 'v1.12.3', etcdTag: 'v3.6.4' }),
+      // Not releases: no label, no Kubernetes version, another namespace.
+      release('unlabelled', {}, { kubernetesVersion: 'v1.37.0' }),
+      release('no-version', { [VM_TEMPLATE_LABEL]: 'alaudaos-dev' }, { note: 'x' }),
+      release('elsewhere', { [VM_TEMPLATE_LABEL]: 'alaudaos-v9' }, { kubernetesVersion: 'v1.37.0' }, 'default'),
+    ];
+    for (const r of releases) await api.apply(r, { fieldManager: 'operate-test' });
+    const read = await readVmTemplates(api, NS);
+    assert.deepEqual(read.map((r) => [r.release, r.vmTemplateName, r.kubernetesVersion]), [
+      ['v4.5.0-dcs-vm-template', 'alaudaos-v4.5.0-x86', 'v1.36.0'],
+      ['v4.4.0-dcs-vm-template', 'alaudaos-v4.4.0-x86', 'v1.35.2-1'],
+      ['v4.3.2-dcs-vm-template', 'alaudaos-v4.3.2-x86', 'v1.34.5-3'],
+    ]);
+    assert.deepEqual([read[1]?.corednsTag, read[1]?.etcdTag, read[0]?.etcdTag], ['v1.12.3', 'v3.6.4', undefined]);
+    // The dialog's warning: the current template belongs to the release of the version the cluster leaves.
+    assert.match(vmTemplateMismatch(read, 'alaudaos-v4.3.2-x86', 'v1.35.2-1') ?? '', /^alaudaos-v4\.3\.2-x86 belongs to release v4\.3\.2-dcs-vm-template \(v1\.34\.5-3\), not to v1\.35\.2-1/);
+    assert.equal(vmTemplateMismatch(read, 'alaudaos-v4.4.0-x86', 'v1.35.2-1'), undefined);
+    assert.equal(vmTemplateMismatch(read, 'custom-build', 'v1.35.2-1'), undefined, 'a template no release lists is the user\'s call');
   });
 
   it('refuses a two-minor jump and workers ahead of the control plane, reading the live cluster', async () => {
@@ -138,6 +166,7 @@ describe('immutable upgrade against the real API server', () => {
     const writeBack = planWriteBack([{ uri: EXAMPLE_URI, text }], plan);
     assert.deepEqual(writeBack.notFound, []);
     const after = applyEdits(text, writeBack.files[0]?.edits ?? []);
+    written = after;
 
     const schemas = new CatalogSchemaChecker(new ManifestValidator(loadBundledCatalog(capiSchemaDir())));
     const index = new WorkspaceIndex();
@@ -171,5 +200,36 @@ describe('immutable upgrade against the real API server', () => {
     const refused = planUpgrade(await readClusterState(api, NS, 'lab-b'), { controlPlane: { version: 'v1.34.5-3', vmTemplateName: 'alaudaos-v4.3.2-x86' } });
     assert.ok(!refused.ok);
     assert.match(refused.errors.join(), /cannot go back from v1.35.2-1 to v1.34.5-3/);
+  });
+
+  it('applies the next version bump from the written-back file over the upgrade\'s own fields, without a conflict', async () => {
+    // The upgrade's merge patches made capi-dcs-operate the owner of the versions and template names; the
+    // written-back file re-applied as "unchanged" and was never sent, so capi-dcs did not take them back.
+    const kcpVersion = /(kind: KubeadmControlPlane[\s\S]*?\n {2}version: )v1\.35\.2-1/;
+    assert.match(written, kcpVersion);
+    const plan = examplePlan(written.replace(kcpVersion, '$1v1.35.3-1'));
+    const preview = await previewApply(api, plan);
+    assert.deepEqual(preview.filter((e) => e.outcome === 'failed').map((e) => `${e.ref.name}: ${String(e.error)}`), []);
+    const kcpPreview = preview.find((e) => e.ref.kind === 'KubeadmControlPlane');
+    assert.equal(kcpPreview?.outcome, 'configure');
+    assert.deepEqual(kcpPreview.tookOverFrom, ['capi-dcs-operate']);
+
+    const result = await commitApply(api, plan);
+    assert.deepEqual(result.entries.filter((e) => e.outcome === 'failed').map((e) => e.ref.name), []);
+    const kcpEntry = result.entries.find((e) => e.ref.kind === 'KubeadmControlPlane');
+    assert.deepEqual([kcpEntry?.outcome, kcpEntry?.tookOverFrom], ['configured', ['capi-dcs-operate']]);
+    const kcp = await api.get(KCP);
+    assert.equal(spec(kcp).version, 'v1.35.3-1');
+    const owners = (kcp?.metadata.managedFields as { manager: string; fieldsV1?: { 'f:spec'?: Record<string, unknown> } }[]).filter((m) => m.fieldsV1?.['f:spec']?.['f:version'] !== undefined).map((m) => m.manager);
+    assert.deepEqual(owners, ['capi-dcs'], 'the files own the version again');
+  });
+
+  it('still asks before taking fields from a manager that is not the extension\'s', async () => {
+    await api.mergePatch(KCP, { spec: { version: 'v1.35.4-1' } }, { fieldManager: 'someone-else' });
+    const preview = await previewApply(api, examplePlan(written));
+    const kcpPreview = preview.find((e) => e.ref.kind === 'KubeadmControlPlane');
+    assert.equal(kcpPreview?.outcome, 'failed');
+    assert.ok(isConflict(kcpPreview.error));
+    assert.deepEqual(kcpPreview.error.conflicts.map((c) => c.manager), ['someone-else']);
   });
 });

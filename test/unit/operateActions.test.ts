@@ -37,6 +37,10 @@ describe('rollout actions', () => {
     assert.deepEqual(planPause(state.cluster, false).errors, ['Cluster lab-b is already running (not paused).']);
     const paused = { ...state.cluster, spec: { ...(state.cluster.spec as object), paused: true } };
     assert.deepEqual(planPause(paused, false).patch, { spec: { paused: null } });
+    // Paused by annotation, as the explorer shows it: Resume is the action that applies, and it drops the annotation.
+    const annotated = { ...state.cluster, metadata: { ...state.cluster.metadata, annotations: { 'cluster.x-k8s.io/paused': '' } } };
+    assert.deepEqual(planPause(annotated, true).errors, ['Cluster lab-b is already paused.']);
+    assert.deepEqual(planPause(annotated, false).patch, { spec: { paused: null }, metadata: { annotations: { 'cluster.x-k8s.io/paused': null } } });
   });
 
   it('deletes a machine for remediation, but never the only control-plane machine', () => {

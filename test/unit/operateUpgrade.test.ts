@@ -140,8 +140,26 @@ describe('replacement notice', () => {
     const text = replacementNotice([cp, replacedGroup(state, find(state.deployments, 'MachineDeployment'))]);
     assert.match(text, /^Control plane lab-b-kcp: lab-b-kcp-7x2lq, lab-b-kcp-9fk3d, lab-b-kcp-q8w2m will be replaced one by one by new VMs\./);
     assert.match(text, /deleted together with its system disk, \/var\/lib\/kubelet, \/var\/lib\/containerd and \/var\/lib\/etcd; what was stored there is lost/);
-    assert.match(text, /Pool lab-b-cp-pool declares persistent disks \(\/var\/cpaas\): they move to the replacement machines\./);
+    assert.deepEqual([cp.maxSurge, cp.isControlPlane], [0, true]);
+    assert.match(text, /Pool lab-b-cp-pool declares persistent disks \(\/var\/cpaas\): each old machine is deleted before its replacement is created \(maxSurge 0\), so they move to the replacement machines\./);
+    assert.doesNotMatch(text, /do not move/);
     assert.match(text, /MachineDeployment lab-b-md-0: lab-b-md-0-abcde-h5k2p, lab-b-md-0-abcde-t9r4s will be replaced/);
+  });
+
+  it('does not promise the disks move when the rollout surges (maxSurge above 0, or the default 1)', () => {
+    const state = exampleState((objects) => {
+      const md = find(objects, 'MachineDeployment').spec as { rollout: { strategy: { rollingUpdate: Record<string, unknown> } } };
+      md.rollout.strategy.rollingUpdate = { maxSurge: '50%', maxUnavailable: 0 };
+      // Without a rollout strategy a KubeadmControlPlane surges by 1.
+      Reflect.deleteProperty(find(objects, 'KubeadmControlPlane').spec as object, 'rollout');
+    });
+    const md = replacedGroup(state, find(state.deployments, 'MachineDeployment'));
+    const kcp = replacedGroup(state, find(state.controlPlane ? [state.controlPlane] : [], 'KubeadmControlPlane'));
+    assert.deepEqual([md.maxSurge, kcp.maxSurge], [1, 1]);
+    const text = replacementNotice([kcp, md]);
+    assert.doesNotMatch(text, /they move to the replacement machines/);
+    assert.match(text, /Pool lab-b-cp-pool declares persistent disks \(\/var\/cpaas\), but the rollout runs with maxSurge 1: .*do not move to the replacements\. Set maxSurge: 0 in the KubeadmControlPlane's rollout strategy first \(allowed with 3 or more replicas\)/);
+    assert.match(text, /Pool lab-b-worker-pool declares persistent disks \(\/var\/cpaas\), but the rollout runs with maxSurge 1: .* Set maxSurge: 0 \(and maxUnavailable: 1\) in the MachineDeployment's rollout strategy first/);
   });
 
   it('says plainly when the pool keeps nothing', () => {

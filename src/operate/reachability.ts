@@ -1,0 +1,30 @@
+// Before a command sends anything: one short GET /version, so an API server that cannot be reached is one
+// clear message about the cluster instead of one refusal per object.
+import { isAbort } from './applyRun';
+import type { KubeClient } from './kubeClient';
+
+const DEADLINE_MS = 5_000;
+
+export class UnreachableError extends Error {
+  override readonly name = 'UnreachableError';
+}
+
+/** Resolves once the server answers at all (any HTTP status); throws UnreachableError when it does not. */
+export async function checkReachable(client: KubeClient, signal?: AbortSignal, timeoutMs = DEADLINE_MS): Promise<void> {
+  try {
+    await client.send({ method: 'GET', path: '/version', signal, timeoutMs });
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new UnreachableError(
+      `cannot reach ${client.server ?? 'the API server'} (context ${client.context}): ${networkReason(error)}. Is the cluster running? Check the kubeconfig's server address for this context.`,
+      { cause: error },
+    );
+  }
+}
+
+/** Node's message, or its code: a refused connection to a name with several addresses has an empty message. */
+function networkReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return error.message || (typeof code === 'string' ? code : error.name);
+}
