@@ -11,6 +11,7 @@ import type { KubeObject, ObjectApi } from './objectApi';
 import { confirm, UserCancelled, type OperateServices } from './operateServices';
 import { ownerSummary, pickCluster, pickMachine, pickOwner } from './pickers';
 import { withCancellableProgress } from './progress';
+import { checkReachable } from './reachability';
 import { replacedGroup, replacementNotice } from './replacement';
 import { planDeleteMachine, planPause, planRestart, planRollback, planScale, type ActionPlan } from './rolloutActions';
 import { clusterOf, machineTargetOf, ownerTargetOf } from './targets';
@@ -27,7 +28,10 @@ async function load(services: OperateServices, arg: unknown, title: string): Pro
   const element = services.element(arg);
   const target = (element ? clusterOf(element, services.explorer.session) : undefined) ?? (await pickCluster(services, title));
   const api = services.objectApi(target.context);
-  const state = await withCancellableProgress(`Reading cluster ${target.name}`, (_p, signal) => readClusterState(api, target.namespace, target.name, signal));
+  const state = await withCancellableProgress(`Reading cluster ${target.name}`, async (_p, signal) => {
+    await checkReachable(api.client, signal);
+    return readClusterState(api, target.namespace, target.name, signal);
+  });
   return { target, api, state };
 }
 

@@ -12,6 +12,7 @@ import { describeRef } from './objectApi';
 import { confirm, confirmAfterReview, type OperateServices } from './operateServices';
 import { pickCluster } from './pickers';
 import { withCancellableProgress } from './progress';
+import { checkReachable } from './reachability';
 import { replacedGroup, replacementNotice } from './replacement';
 import type { ClusterTarget } from '../explorer/targets';
 import { clusterOf } from './targets';
@@ -38,9 +39,10 @@ export interface PlannedUpgrade {
 /** Reads the cluster, asks what to move where, and plans the immutable upgrade (throws when it is refused). */
 export async function askUpgradePlan(services: OperateServices, target: ClusterTarget): Promise<PlannedUpgrade> {
   const api = services.objectApi(target.context);
-  const [state, releases] = await withCancellableProgress(`Reading cluster ${target.name}`, (_p, signal) =>
-    Promise.all([readClusterState(api, target.namespace, target.name, signal), readVmTemplates(api, target.namespace, signal)]),
-  );
+  const [state, releases] = await withCancellableProgress(`Reading cluster ${target.name}`, async (_p, signal) => {
+    await checkReachable(api.client, signal);
+    return Promise.all([readClusterState(api, target.namespace, target.name, signal), readVmTemplates(api, target.namespace, signal)]);
+  });
   services.ctx.log.info(`upgrade ${target.name}: ${versionsLine(state)}`);
   const request = await askUpgrade(state, releases);
   const outcome = planUpgrade(state, request);
