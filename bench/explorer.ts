@@ -3,6 +3,8 @@
 // Measures: informers start -> fully loaded tree model; watch event -> updated model (single changes and a
 // burst, coalesced); memory of informers + model. Creating the objects is not measured.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -75,7 +77,11 @@ async function main(): Promise<void> {
     await applyAll(admin, objects, 48);
     console.log(`[bench] created ${objects.length} objects (+ status) in ${((Date.now() - created) / 1000).toFixed(1)} s (not part of the figures)`);
     const measure = JSON.stringify({ kubeconfig: plane.kubeconfigPath, clusters, perCluster, updates } satisfies MeasureArgs);
-    const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--measure', measure], { stdio: 'inherit' });
+    // The measuring process runs this file bundled the way the extension is (esbuild, minified, no tsx
+    // loader), so its memory is what the explorer costs in a bundled program.
+    const bundle = join(__dirname, '..', 'out', 'bench', 'explorer.js');
+    await build({ entryPoints: [__filename], outfile: bundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, external: ['vscode', 'esbuild'], logLevel: 'warning' });
+    const child = spawn(process.execPath, [bundle, '--measure', measure], { stdio: 'inherit' });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`the measuring process exited with ${String(code)}`);
   } finally {

@@ -65,10 +65,9 @@ const browser = {
 };
 
 // The Cluster API schemas come from the CRDs of the pinned sigs.k8s.io/cluster-api module (Go's module
-// cache): build output, shipped in the VSIX as dist/schemas/capi-crds.json.
-if (!existsSync('dist/schemas/capi-crds.json')) {
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-capi-schemas.ts', 'dist/schemas'], { stdio: 'inherit' });
-}
+// cache): build output, shipped in the VSIX as dist/schemas/capi-crds.json. Made again when missing or when
+// tools/versions.json pins another Cluster API version than the one it was made from.
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-capi-schemas.ts', '--if-stale', 'dist/schemas'], { stdio: 'inherit' });
 
 const contexts = [
   await esbuild.context({ ...common, entryPoints: programs.filter((p) => p.out !== 'cli'), outdir: 'dist' }),

@@ -1,12 +1,13 @@
 // Build step: copies the Cluster API CRDs the catalog needs (core, kubeadm bootstrap, kubeadm control
 // plane; every served version) from the pinned sigs.k8s.io/cluster-api module into one JSON file.
-// Usage: node --import tsx scripts/gen-capi-schemas.ts [outDir]   (default dist/schemas)
+// Usage: node --import tsx scripts/gen-capi-schemas.ts [--if-stale] [outDir]   (default dist/schemas)
+// --if-stale: only when the file is missing or was made from another version than tools/versions.json pins.
 // Build output, not committed. Needs Go; `go mod download` reads the module cache or the module proxy.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { CAPI_SCHEMA_FILE, type CapiSchemaBundle } from '../src/shared/schema/bundled';
+import { CAPI_SCHEMA_FILE, readCapiBundle, type CapiSchemaBundle } from '../src/shared/schema/bundled';
 import { isCustomResourceDefinition, type CustomResourceDefinition } from '../src/shared/schema/crd';
 
 const MODULE = 'sigs.k8s.io/cluster-api';
@@ -73,6 +74,16 @@ export function readCapiCrds(moduleDir: string): CustomResourceDefinition[] {
   });
 }
 
+/** Whether <outDir>/capi-crds.json exists, is readable and was made from the pinned Cluster API version. */
+export function capiSchemasFresh(root: string, outDir: string): boolean {
+  if (!existsSync(join(outDir, CAPI_SCHEMA_FILE))) return false;
+  try {
+    return readCapiBundle(outDir).version === pinnedCapiVersion(root);
+  } catch {
+    return false; // a corrupt bundle is regenerated
+  }
+}
+
 /** Writes <outDir>/capi-crds.json atomically and returns its path. */
 export function generateCapiSchemas(root: string, outDir: string): string {
   const version = pinnedCapiVersion(root);
@@ -87,7 +98,9 @@ export function generateCapiSchemas(root: string, outDir: string): string {
 
 function main(): void {
   const root = resolve(__dirname, '..');
-  const outDir = resolve(root, process.argv[2] ?? 'dist/schemas');
+  const args = process.argv.slice(2);
+  const outDir = resolve(root, args.find((a) => !a.startsWith('--')) ?? 'dist/schemas');
+  if (args.includes('--if-stale') && capiSchemasFresh(root, outDir)) return;
   const started = Date.now();
   const target = generateCapiSchemas(root, outDir);
   console.log(`[gen-capi-schemas] wrote ${target} in ${String(Date.now() - started)} ms`);

@@ -1,8 +1,6 @@
 // Wires the LSP connection to the validation core: keeps the workspace index current, validates open
 // documents (debounced) and answers symbol requests. Feature logic lives in engine/ and handlers/.
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -21,6 +19,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { LANGUAGE_SERVER_NAME } from '../src/shared/ids';
+import { kubeconfigFiles } from '../src/shared/kubeconfig';
 import { CONFIG_FILE, mergeSettings, parseProjectConfig } from '../src/shared/projectConfig';
 import type { ServerSettings } from '../src/shared/settings';
 import { configFileCompletions, configFileProblems, isConfigFile } from './engine/configFile';
@@ -73,7 +72,7 @@ export class CapiDcsServer {
   constructor(
     private readonly connection: Connection,
     private readonly bundledSchemas?: SchemaChecker & SchemaSource,
-    private readonly clusterSchemas?: (kubeconfig: string, context: string | undefined) => Promise<SchemaChecker & SchemaSource>,
+    private readonly clusterSchemas?: (kubeconfig: string | undefined, context: string | undefined) => Promise<SchemaChecker & SchemaSource>,
   ) {
     this.schemas = bundledSchemas;
     connection.onInitialize((params) => this.initialize(params));
@@ -117,7 +116,7 @@ export class CapiDcsServer {
       if (document && isConfigFile(document.uri)) return configFileCompletions(document.getText(), document.offsetAt(position)).map(toCompletionItem);
       // An empty YAML file is not indexed (it is no manifest yet): offer to start one.
       const empty = document?.getText().trim() === '';
-      const entries = empty && this.schemas ? schemaCompletions(this.schemas, undefined, 0) : await this.at(textDocument.uri, position, (offset) => this.completions(textDocument.uri, offset));
+      const entries = empty && this.schemas ? schemaCompletions(this.schemas, undefined, 0, this.settingsFor(textDocument.uri).capiVersion) : await this.at(textDocument.uri, position, (offset) => this.completions(textDocument.uri, offset));
       return (entries ?? []).map(toCompletionItem);
     });
     connection.onCodeAction(({ textDocument, context }) => this.codeActions(textDocument.uri, context.diagnostics));
@@ -162,12 +161,12 @@ export class CapiDcsServer {
       this.live = undefined;
       return;
     }
-    const fromEnv = (process.env.KUBECONFIG ?? '').split(':')[0] ?? '';
-    const kubeconfig = [this.settings.kubeconfig, fromEnv].find((p) => p !== '') ?? join(homedir(), '.kube', 'config');
+    // Empty setting: $KUBECONFIG's files merged as kubectl merges them, then ~/.kube/config.
+    const kubeconfig = this.settings.kubeconfig || undefined;
     this.live = liveNames(kubeconfig, clusterContext || undefined);
     try {
       this.schemas = await this.clusterSchemas(kubeconfig, clusterContext || undefined);
-      this.connection.console.info(`validating against the CRDs of ${clusterContext || 'the current context'} in ${kubeconfig}`);
+      this.connection.console.info(`validating against the CRDs of ${clusterContext || 'the current context'} in ${kubeconfigFiles(kubeconfig).join(', ')}`);
     } catch (error) {
       this.schemas = this.bundledSchemas;
       this.connection.window.showWarningMessage(
@@ -195,6 +194,7 @@ export class CapiDcsServer {
   private applySettings(): void {
     this.mergedSettings.clear();
     this.settings = this.settingsFor(this.folders[0]);
+    this.index.setVariables(this.settings.variables);
     void this.chooseSchemas();
     this.scheduleValidation();
   }
@@ -219,6 +219,8 @@ export class CapiDcsServer {
     void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'capi-dcs' });
     for (const folder of this.folders) await this.loadConfig(folder);
     this.settings = this.settingsFor(this.folders[0]);
+    // The rules see the objects rendered with the first folder's variable values.
+    this.index.setVariables(this.settings.variables);
     this.configLoaded = true;
     this.scheduleValidation();
     await this.chooseSchemas();
@@ -318,7 +320,7 @@ export class CapiDcsServer {
     const fromWorkspace = [...own, ...live];
     if (fromWorkspace.length > 0 || !this.schemas) return fromWorkspace;
     const doc = this.index.file(uri)?.manifest.docs.find((d) => d.start <= offset && offset <= d.end + 1);
-    return schemaCompletions(this.schemas, doc, offset);
+    return schemaCompletions(this.schemas, doc, offset, this.settingsFor(uri).capiVersion);
   }
 
   /** Names of the objects a reference may point to in the management cluster, with schemaSource "cluster". */
@@ -339,15 +341,15 @@ export class CapiDcsServer {
     for (const diagnostic of diagnostics) {
       const start = document.offsetAt(diagnostic.range.start);
       const problem = problems.find((p) => p.ruleId === diagnostic.code && p.start === start);
-      if (problem) actions.push(...fixesFor(this.index, uri, problem, this.schemas).map((fix) => toCodeAction(fix, diagnostic, this.positions)));
+      if (problem) actions.push(...fixesFor(this.index, uri, problem, this.schemas, this.settingsFor(uri).capiVersion).map((fix) => toCodeAction(fix, diagnostic, this.positions)));
     }
     return actions;
   }
 
   private validateOptions(uri: string): ValidateOptions {
-    const { rules, variables } = this.settingsFor(uri);
+    const { rules, variables, capiVersion } = this.settingsFor(uri);
     // Without any value a template is edited, not rendered: unset variables are no problem then.
-    return { schemas: this.schemas, severities: rules, variables: Object.keys(variables).length > 0 ? variables : undefined };
+    return { schemas: this.schemas, severities: rules, variables: Object.keys(variables).length > 0 ? variables : undefined, capiVersion };
   }
 
   private symbols(uri: string): DocumentSymbol[] {

@@ -1,7 +1,8 @@
 // Names of the objects in a live management cluster, for completing a reference's name: the API server's
 // discovery maps a kind to its resource, and a metadata-only list (never a Secret's data) gives the names.
 // Answers are kept a short while, so typing a name asks the cluster once, not at every keystroke.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '../src/shared/kubeconfig';
 import { kubeGetJson } from '../src/shared/kubeGet';
 
 /** Completion must not hang on a slow cluster: past this, workspace names only. */
@@ -23,12 +24,15 @@ interface DiscoveryList {
 }
 
 export class LiveNames {
-  private readonly kc = new KubeConfig();
+  private readonly kc: KubeConfig;
   private readonly resources = new Map<string, Promise<Resource | undefined>>();
   private readonly lists = new Map<string, { at: number; names: Promise<string[]> }>();
 
-  constructor(kubeconfigPath: string, context: string | undefined) {
-    this.kc.loadFromFile(kubeconfigPath);
+  /** No kubeconfigPath: $KUBECONFIG, then ~/.kube/config. */
+  constructor(kubeconfigPath: string | undefined, context: string | undefined) {
+    const kc = loadKubeConfig(kubeconfigPath);
+    if (!kc) throw new Error('no kubeconfig found');
+    this.kc = kc;
     if (context) this.kc.setCurrentContext(context);
   }
 
@@ -84,7 +88,7 @@ export class LiveNames {
 }
 
 /** A LiveNames for this kubeconfig and context, or undefined when the kubeconfig cannot be read. */
-export function liveNames(kubeconfigPath: string, context: string | undefined): LiveNames | undefined {
+export function liveNames(kubeconfigPath: string | undefined, context: string | undefined): LiveNames | undefined {
   try {
     return new LiveNames(kubeconfigPath, context);
   } catch {

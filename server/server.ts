@@ -14,7 +14,7 @@ const connection = createConnection(ProposedFeatures.all);
 // Partial compiles: the first diagnostics compile only the schema parts their objects use; the idle
 // warm-up below compiles the whole schemas.
 const validator = new ManifestValidator(loadBundledCatalog(schemaDir), { partialCompile: true });
-const fromCluster = async (kubeconfig: string, context: string | undefined) =>
+const fromCluster = async (kubeconfig: string | undefined, context: string | undefined) =>
   new CatalogSchemaChecker(new ManifestValidator(await catalogFromCluster(kubeconfig, { context }), { partialCompile: true }));
 const server = new CapiDcsServer(connection, new CatalogSchemaChecker(validator), fromCluster);
 connection.listen();

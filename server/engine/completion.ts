@@ -15,6 +15,8 @@ export interface CompletionEntry {
   /** Text to insert when it differs from the label. */
   readonly insertText?: string;
   readonly sortText?: string;
+  /** The entry the editor selects first. */
+  readonly preselect?: boolean;
 }
 
 /** Kubernetes releases CAPI v1.14 can run as workload clusters (newest patches known when this was written). */

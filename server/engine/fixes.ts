@@ -1,5 +1,6 @@
 // Quick fixes for rule findings, as plain text edits (offsets) that any front end can apply.
 import { isMap, isScalar, type Node } from 'yaml';
+import type { CapiVersion } from '../../src/shared/gvk';
 import { locate } from './locate';
 import { schemaAt, type SchemaSource } from './schemaCompletion';
 import { get, getNumber, getString } from './objects';
@@ -41,7 +42,8 @@ export function nextTemplateName(index: WorkspaceIndex, o: IndexedObject): strin
   }
 }
 
-export function fixesFor(index: WorkspaceIndex, uri: string, problem: Problem, schemas?: SchemaSource): Fix[] {
+/** `capiVersion`: the version a created CAPI object is written in (the project's preference). */
+export function fixesFor(index: WorkspaceIndex, uri: string, problem: Problem, schemas?: SchemaSource, capiVersion?: CapiVersion): Fix[] {
   const o = objectOf(index, uri, problem);
   if (!o) return [];
   switch (problem.ruleId) {
@@ -51,7 +53,7 @@ export function fixesFor(index: WorkspaceIndex, uri: string, problem: Problem, s
       const kind = getString(problem.data, ['kind']);
       const name = getString(problem.data, ['name']);
       const namespace = getString(problem.data, ['namespace']);
-      const skeleton = kind && name && namespace ? skeletonFor(kind, name, namespace) : undefined;
+      const skeleton = kind && name && namespace ? skeletonFor(kind, name, namespace, capiVersion) : undefined;
       return skeleton && kind && name ? [{ title: `Create ${kind} ${name} in this file`, ruleId: problem.ruleId, edits: [appendDocument(index, uri, skeleton)], preferred: true }] : [];
     }
     case 'template-edited-in-place':

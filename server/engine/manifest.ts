@@ -6,7 +6,7 @@
 // is built only when a range is asked for (a problem to place, a hover, a completion) or when js-yaml
 // cannot read the chunk (then the `yaml` package reports the syntax errors with their ranges). Most problems
 // are placed without it, from a light position map of the chunk (positions.ts).
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { CORE_SCHEMA, loadAll, Type } from 'js-yaml';
 import { LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { scanPositions, type PositionMap } from './positions';
 
@@ -60,6 +60,18 @@ export interface ParsedChunk {
   readonly docs: readonly ChunkDoc[];
 }
 
+/**
+ * The YAML 1.2 core schema, as the `yaml` package reads it (timestamps stay strings), with `<<` merge keys,
+ * which kubectl's YAML reader applies.
+ */
+const JS_YAML_SCHEMA = CORE_SCHEMA.extend({
+  // js-yaml merges the keys that resolve to this tag (as its own `merge` type does; its typings do not export it).
+  implicit: [new Type('tag:yaml.org,2002:merge', { kind: 'scalar', resolve: (data: unknown) => data === '<<' || data === null })],
+});
+
+/** Options of the `yaml` package's parser: exact ranges, duplicate keys reported, merge keys applied. */
+export const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, merge: true } as const;
+
 /** Alias expansion bound: a "billion laughs" document fails conversion instead of exhausting memory. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -70,9 +82,30 @@ const ALIAS = /(?:^|[\s,[{:-])\*[^\s,[\]{}]+/g;
 /** A document marker at column 0 always starts a new document, even after a block scalar. */
 const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
 
-/** A cheap test before parsing: Kubernetes manifests name an apiVersion and a kind at the top level. */
+/**
+ * A cheap test before parsing: Kubernetes manifests name an apiVersion and a kind at the top level. A Helm
+ * chart template is not one until `helm template` renders it: it is skipped, as other non-manifest YAML is.
+ */
 export function looksLikeKubernetesYaml(text: string): boolean {
-  return /^apiVersion\s*:/m.test(text) && /^kind\s*:/m.test(text);
+  return /^apiVersion\s*:/m.test(text) && /^kind\s*:/m.test(text) && !hasGoTemplateActions(text);
+}
+
+/**
+ * A Go template action as Helm charts write them: `{{ .Values.x }}`, `{{- if ... }}`, `{{ include ... }}`,
+ * `{{/* ... *\/}}`. Not cloud-init's Jinja (`{{ ds.meta_data.hostname }}`), which CAPI bootstrap
+ * configurations carry inside valid YAML strings.
+ */
+const GO_ACTION = /\{\{-?\s*(?:[.$]|\/\*|(?:if|else|end|range|with|define|template|block|include|tpl|toYaml|toJson|required|default|quote|printf|lookup|fail)\b)/;
+
+/** Whether the text holds a Go template action outside YAML comments (a Helm chart template). */
+export function hasGoTemplateActions(text: string): boolean {
+  if (!text.includes('{{')) return false;
+  for (const line of text.split('\n')) {
+    if (!line.includes('{{')) continue;
+    const comment = line.search(/(?:^|\s)#/);
+    if (GO_ACTION.test(comment < 0 ? line : line.slice(0, comment))) return true;
+  }
+  return false;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -101,8 +134,7 @@ function fastChunk(chunk: string): ParsedChunk | undefined {
   if ((chunk.match(ALIAS)?.length ?? 0) > MAX_FAST_ALIASES) return undefined;
   let values: unknown[];
   try {
-    // The YAML 1.2 core schema, as the `yaml` package reads it: timestamps stay strings.
-    values = loadAll(chunk, null, { schema: CORE_SCHEMA });
+    values = loadAll(chunk, null, { schema: JS_YAML_SCHEMA });
   } catch {
     return undefined;
   }
@@ -112,18 +144,44 @@ function fastChunk(chunk: string): ParsedChunk | undefined {
   const marker = /^---[^\n]*\n?/.exec(chunk);
   const start = marker ? marker[0].length : 0;
   let tree: Document.Parsed | undefined;
-  const document = () => (tree ??= parseDocument(chunk, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true }));
+  const document = () => (tree ??= parseDocument(chunk, { ...YAML_OPTIONS, lineCounter: new LineCounter() }));
   let map: PositionMap | undefined | null = null;
   const positions = () => (map === null ? (map = scanPositions(chunk)) : map);
   return { docs: [{ document, positions, start, end: chunk.length, object: isRecord(object) ? object : undefined, problems: [] }] };
 }
 
+/** How deep the chunk nests: block indentation levels plus open flow brackets (quotes not parsed: an estimate). */
+function nestingDepth(chunk: string): number {
+  let deepest = 0;
+  let flow = 0;
+  const indents: number[] = [];
+  for (const line of chunk.split('\n')) {
+    const indent = line.search(/[^ -]/);
+    if (indent < 0 || line[indent] === '#') continue;
+    while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= indent) indents.pop();
+    indents.push(indent);
+    for (const c of line) {
+      if (c === '[' || c === '{') deepest = Math.max(deepest, indents.length + ++flow);
+      else if (c === ']' || c === '}') flow = Math.max(0, flow - 1);
+    }
+    deepest = Math.max(deepest, indents.length + flow);
+  }
+  return deepest;
+}
+
+/** The parser's stack overflows as one problem per document, not one per node. */
+function documentProblems(document: Document.Parsed, chunk: string): SyntaxProblem[] {
+  const overflow = document.errors.find((e) => /call stack/i.test(e.message));
+  if (overflow) return [{ message: `This document cannot be read: nesting too deep (${nestingDepth(chunk)} levels)`, start: document.range[0], end: document.range[0] + 1 }];
+  return document.errors.map((e) => ({ message: e.message, start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) }));
+}
+
 function slowChunk(chunk: string): ParsedChunk {
-  const documents = parseAllDocuments(chunk, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true });
+  const documents = parseAllDocuments(chunk, { ...YAML_OPTIONS, lineCounter: new LineCounter() });
   const list = Array.isArray(documents) ? documents : [];
   return {
     docs: list.map((document) => {
-      const problems: SyntaxProblem[] = document.errors.map((e) => ({ message: e.message, start: e.pos[0], end: Math.max(e.pos[0] + 1, e.pos[1]) }));
+      const problems = documentProblems(document, chunk);
       const [start, , end] = document.range;
       return { document: () => document, positions: () => undefined, start, end, object: toObject(document, problems), problems };
     }),

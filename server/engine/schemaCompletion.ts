@@ -2,6 +2,7 @@
 // and apiVersion/kind pairs. The cursor's place is found by parsing the document again with a marker key
 // where the cursor is, so half-typed lines and empty lines resolve to the right field path.
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isCapiOwnGroup, parseApiVersion, type CapiVersion } from '../../src/shared/gvk';
 import type { CompletionEntry } from './completion';
 import type { FieldPath } from './locate';
 import { isRecord, type ManifestDoc } from './manifest';
@@ -55,7 +56,7 @@ export function cursorContext(doc: ManifestDoc, offset: number): CursorContext |
   const lead = value?.[1] ?? key?.[1];
   if (lead === undefined) return undefined;
   const probe = `${text.slice(0, lineStart)}${lead}${MARKER}: x\n${text.slice(lineEnd + 1)}`;
-  const parsed = parseDocument(probe, { uniqueKeys: false });
+  const parsed = parseDocument(probe, { uniqueKeys: false, merge: true });
   const parent = findMarker(parsed.contents, []);
   if (!parent) return undefined;
   let object: unknown;
@@ -111,8 +112,8 @@ function fieldEntries(schema: JsonSchema, present: readonly string[], indent: st
 }
 
 /** Completion at a file offset; `doc` undefined means an empty file (or an empty document). */
-export function schemaCompletions(source: SchemaSource, doc: ManifestDoc | undefined, offset: number): CompletionEntry[] {
-  if (!doc) return kindEntries(source);
+export function schemaCompletions(source: SchemaSource, doc: ManifestDoc | undefined, offset: number, preferred: CapiVersion = 'v1beta2'): CompletionEntry[] {
+  if (!doc) return kindEntries(source, preferred);
   const context = cursorContext(doc, offset);
   if (!context) return [];
   const { object } = context;
@@ -120,9 +121,9 @@ export function schemaCompletions(source: SchemaSource, doc: ManifestDoc | undef
   const kind = typeof object.kind === 'string' ? object.kind : undefined;
   const root = apiVersion && kind ? source.schemaFor(apiVersion, kind) : undefined;
   if (context.key !== undefined && context.parent.length === 0 && (context.key === 'apiVersion' || context.key === 'kind')) {
-    return identityEntries(source, apiVersion, context.key);
+    return identityEntries(source, apiVersion, kind, context.key, preferred);
   }
-  if (context.key === undefined && context.parent.length === 0 && !root) return kindEntries(source);
+  if (context.key === undefined && context.parent.length === 0 && !root) return kindEntries(source, preferred);
   return entriesAt(root, context, doc, offset);
 }
 
@@ -144,8 +145,19 @@ function entriesAt(root: JsonSchema | undefined, context: CursorContext, doc: Ma
   return fieldEntries(schema, present, lineIndent);
 }
 
-function identityEntries(source: SchemaSource, apiVersion: string | undefined, key: 'apiVersion' | 'kind'): CompletionEntry[] {
-  if (key === 'apiVersion') return [...new Set(source.kinds().map((k) => k.apiVersion))].map((v) => ({ label: v, kind: 'value' as const }));
+/** A CAPI group in the version the project does not prefer ranks after everything else. */
+function rank(apiVersion: string, preferred: CapiVersion): string {
+  const { group, version } = parseApiVersion(apiVersion);
+  return isCapiOwnGroup(group) && version !== preferred ? '1' : '0';
+}
+
+function identityEntries(source: SchemaSource, apiVersion: string | undefined, kind: string | undefined, key: 'apiVersion' | 'kind', preferred: CapiVersion): CompletionEntry[] {
+  if (key === 'apiVersion') {
+    const versions = [...new Set(source.kinds().filter((k) => !kind || k.kind === kind).map((k) => k.apiVersion))];
+    // With the kind written, the version the project prefers is selected: Enter takes it.
+    const chosen = kind ? versions.find((v) => rank(v, preferred) === '0') : undefined;
+    return versions.map((v) => ({ label: v, kind: 'value' as const, sortText: `${rank(v, preferred)}${v}`, preselect: v === chosen || undefined }));
+  }
   return source
     .kinds()
     .filter((k) => !apiVersion || k.apiVersion === apiVersion)
@@ -159,12 +171,12 @@ function valueEntries(schema: JsonSchema | undefined): CompletionEntry[] {
   return [];
 }
 
-function kindEntries(source: SchemaSource): CompletionEntry[] {
+function kindEntries(source: SchemaSource, preferred: CapiVersion): CompletionEntry[] {
   return source.kinds().map((k) => ({
     label: `${k.kind} (${k.apiVersion})`,
     kind: 'kind' as const,
     detail: 'new object',
     insertText: `apiVersion: ${k.apiVersion}\nkind: ${k.kind}\nmetadata:\n  name: `,
-    sortText: `${k.kind.startsWith('DCS') ? '0' : '1'}${k.kind}`,
+    sortText: `${rank(k.apiVersion, preferred)}${k.kind.startsWith('DCS') ? '0' : '1'}${k.kind}`,
   }));
 }

@@ -1,7 +1,9 @@
 // The smallest valid-looking object of each kind a reference can point to, for "create the missing object".
+import type { CapiVersion } from '../../src/shared/gvk';
+
 const DCS = 'infrastructure.cluster.x-k8s.io/v1beta1';
 
-export function skeletonFor(kind: string, name: string, namespace: string, capiVersion: 'v1beta1' | 'v1beta2' = 'v1beta2'): string | undefined {
+export function skeletonFor(kind: string, name: string, namespace: string, capiVersion: CapiVersion = 'v1beta2'): string | undefined {
   const meta = `metadata:\n  name: ${name}\n  namespace: ${namespace}\n`;
   switch (kind) {
     case 'DCSMachineTemplate':

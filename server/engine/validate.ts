@@ -1,10 +1,11 @@
 // The validation core shared by the language server and the `capi-dcs lint` command: one file's text in,
 // problems with exact offsets out. Syntax, then schemas (per document, by apiVersion and kind), then the
 // cross-document rules against the workspace index.
+import type { CapiVersion } from '../../src/shared/gvk';
 import { locate, type FieldPath, type Target } from './locate';
 import { get } from './objects';
 import { hasPlaceholder, unsetVariables, type Variables } from '../../src/shared/schema/clusterctlTemplate';
-import { substituteObject } from './placeholders';
+import { renderedObject } from './placeholders';
 import type { Severity } from './rule';
 import { rules } from './rules';
 import type { IndexedObject, ParsedFile, WorkspaceIndex } from './workspaceIndex';
@@ -42,6 +43,8 @@ export interface ValidateOptions {
   readonly severities?: Readonly<Record<string, SeveritySetting>>;
   /** clusterctl variable values; placeholders without a value stay typed holes. */
   readonly variables?: Variables;
+  /** The CAPI version the project prefers (default v1beta2). */
+  readonly capiVersion?: CapiVersion;
 }
 
 const SCHEMA_SEVERITY: Severity = 'error';
@@ -67,10 +70,12 @@ export function validateFile(file: ParsedFile, index: WorkspaceIndex, options: V
       });
     }
   }
+  // A project that prefers v1beta1 writes it on purpose (its management cluster may predate v1beta2).
+  const deprecationOff = options.capiVersion === 'v1beta1';
   for (const o of file.objects) {
-    if (options.schemas) problems.push(...schemaProblems(o, options, severityOf));
+    if (options.schemas) problems.push(...schemaProblems(o, index, options, severityOf));
     for (const rule of rules) {
-      const severity = severityOf(rule.id, rule.defaultSeverity);
+      const severity = deprecationOff && rule.id === 'deprecated-api-version' ? 'off' : severityOf(rule.id, rule.defaultSeverity);
       if (severity === 'off') continue;
       for (const f of index.checked(o, rule.id, () => rule.check(o, index))) {
         const at = locate(o.doc, f.path, f.target);
@@ -83,10 +88,12 @@ export function validateFile(file: ParsedFile, index: WorkspaceIndex, options: V
 
 function schemaProblems(
   o: IndexedObject,
+  index: WorkspaceIndex,
   options: ValidateOptions,
   severityOf: (id: string, fallback: Severity) => SeveritySetting,
 ): Problem[] {
-  const subject = options.variables ? (substituteObject(o.object, options.variables) as Record<string, unknown>) : o.object;
+  // An index built with the values already holds the rendered objects.
+  const subject = options.variables && !index.rendered ? (renderedObject(o.doc, options.variables) ?? o.object) : o.object;
   const findings = options.schemas?.check(subject) ?? [];
   const problems: Problem[] = [];
   for (const f of findings) {

@@ -2,7 +2,9 @@
 import { parseApiVersion } from '../../src/shared/gvk';
 import { parseManifest, type ChunkCache, type ManifestDoc, type ParsedChunk, type ParsedManifest } from './manifest';
 import { ANY, ChangeLog } from './changeLog';
-import { refsOf, type ObjectRef } from './objects';
+import { get, refsOf, type ObjectRef } from './objects';
+import { renderedObject } from './placeholders';
+import type { Variables } from '../../src/shared/schema/clusterctlTemplate';
 
 export interface IndexedObject {
   readonly uri: string;
@@ -33,15 +35,26 @@ export function keyOf(o: Pick<IndexedObject, 'group' | 'kind' | 'namespace' | 'n
 /** Kinds without a namespace: their namespace is '' whatever the manifest says. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
 
-export function parseFile(uri: string, text: string, cache?: ChunkCache): ParsedFile {
-  const manifest = parseManifest(text, cache);
+/** How a document's object is seen: as written, or rendered with clusterctl variable values. */
+export type ObjectView = (doc: ManifestDoc) => Record<string, unknown> | undefined;
+
+function text(object: Record<string, unknown>, ...path: string[]): string | undefined {
+  const value = get(object, path);
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function parseFile(uri: string, text_: string, cache?: ChunkCache, view: ObjectView = (doc) => doc.object): ParsedFile {
+  const manifest = parseManifest(text_, cache);
   const objects: IndexedObject[] = [];
   for (const doc of manifest.docs) {
-    if (!doc.object || !doc.apiVersion || !doc.kind || !doc.name) continue;
-    const { group, version } = parseApiVersion(doc.apiVersion);
-    objects.push({ uri, doc, object: doc.object, group, version, kind: doc.kind, name: doc.name, namespace: CLUSTER_SCOPED.has(doc.kind) ? '' : (doc.namespace ?? 'default') });
+    const object = view(doc);
+    if (!object) continue;
+    const [apiVersion, kind, name] = [text(object, 'apiVersion'), text(object, 'kind'), text(object, 'metadata', 'name')];
+    if (!apiVersion || !kind || !name) continue;
+    const { group, version } = parseApiVersion(apiVersion);
+    objects.push({ uri, doc, object, group, version, kind, name, namespace: CLUSTER_SCOPED.has(kind) ? '' : (text(object, 'metadata', 'namespace') ?? 'default') });
   }
-  return { uri, text, manifest, objects };
+  return { uri, text: text_, manifest, objects };
 }
 
 const NOTHING: ReadonlySet<string> = new Set();
@@ -76,20 +89,55 @@ export class WorkspaceIndex {
    * `incremental: false` for a one-shot run (the lint command): every rule runs once anyway, so keeping
    * its findings and the facts it read for the next edit would only cost memory and time.
    */
-  constructor(private readonly options: { readonly incremental?: boolean } = {}) {}
+  /** clusterctl variable values the objects are rendered with (see setVariables). */
+  private vars: Variables | undefined;
+  /** Rendered objects by the parsed object they come from: an unchanged document keeps its rendered object. */
+  private renderings = new WeakMap<object, Record<string, unknown>>();
+
+  /**
+   * `incremental: false` for a one-shot run (the lint command): every rule runs once anyway, so keeping
+   * its findings and the facts it read for the next edit would only cost memory and time.
+   * `variables`: render the objects with these values, so that the rules see what clusterctl would generate.
+   */
+  constructor(private readonly options: { readonly incremental?: boolean; readonly variables?: Variables } = {}) {
+    this.vars = options.variables && Object.keys(options.variables).length > 0 ? options.variables : undefined;
+  }
+
+  /** Whether the objects are rendered with variable values (then `object` is the rendered object). */
+  get rendered(): boolean {
+    return this.vars !== undefined;
+  }
+
+  /** Renders the objects with other values (none: as written); every file is indexed again. */
+  setVariables(values: Variables | undefined): void {
+    const variables = values && Object.keys(values).length > 0 ? values : undefined;
+    if (JSON.stringify(variables) === JSON.stringify(this.vars)) return;
+    this.vars = variables;
+    this.renderings = new WeakMap();
+    for (const file of [...this.files.values()]) this.set(file.uri, file.text, true);
+    for (const [uri, baseline] of [...this.baselines]) this.setBaseline(uri, baseline.text);
+  }
+
+  private readonly view: ObjectView = (doc) => {
+    const vars = this.vars;
+    if (!vars || !doc.object) return doc.object;
+    let rendered = this.renderings.get(doc.object);
+    if (!rendered) this.renderings.set(doc.object, (rendered = renderedObject(doc, vars) ?? doc.object));
+    return rendered;
+  };
 
   private get incremental(): boolean {
     return this.options.incremental ?? true;
   }
 
-  /** Parses and indexes a file, replacing what the index had for it. */
-  set(uri: string, text: string): ParsedFile {
+  /** Parses and indexes a file, replacing what the index had for it (`again`: even when its text is the same). */
+  set(uri: string, text: string, again = false): ParsedFile {
     const previous = this.files.get(uri);
-    if (previous?.text === text) return previous;
+    if (previous?.text === text && !again) return previous;
     this.memo.clear();
     const cache = this.chunks.get(uri) ?? new Map<string, ParsedChunk>();
     if (previous) this.drop(previous);
-    const file = parseFile(uri, text, cache);
+    const file = parseFile(uri, text, cache, this.view);
     this.chunks.set(uri, cache);
     this.files.set(uri, file);
     const seen = new Set<object>();
@@ -165,7 +213,7 @@ export class WorkspaceIndex {
     // Documents the baseline shares with the indexed text are not parsed again (a copy: the index's cache
     // keeps only the current text's chunks). Shared documents are then the same objects, which makes
     // comparing them with their baseline instant.
-    const parsed = parseFile(uri, text, new Map(this.chunks.get(uri)));
+    const parsed = parseFile(uri, text, new Map(this.chunks.get(uri)), this.view);
     this.baselines.set(uri, { text, objects: new Map(parsed.objects.map((o) => [keyOf(o), o])) });
     this.log.record([`baseline:${uri}`]);
   }

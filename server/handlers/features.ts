@@ -63,6 +63,7 @@ export function toCompletionItem(entry: CompletionEntry): CompletionItem {
     documentation: entry.documentation ? { kind: MarkupKind.Markdown, value: entry.documentation } : undefined,
     insertText: entry.insertText,
     sortText: entry.sortText,
+    preselect: entry.preselect,
   };
 }
 

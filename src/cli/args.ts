@@ -42,7 +42,8 @@ Options:
   --env-file FILE                   KEY=VALUE lines, as --var
   --kubeconfig FILE, --kube-context NAME
                                     validate against the CRDs installed in a live management cluster
-  --capi-version v1beta1|v1beta2    CAPI version for files that do not say
+  --capi-version v1beta1|v1beta2    the CAPI version the project targets (overrides capiVersion in the
+                                    configuration file); with v1beta1, v1beta1 objects get no deprecation note
   --no-color                        plain output even on a terminal
 Exit status: 0 clean, 1 problems at or above --fail-on (or over --max-warnings), 2 usage or I/O errors.`;
 

@@ -1,10 +1,11 @@
 // Which files `capi-dcs lint` reads, and reading them safely: a binary, oversized, non-UTF-8 or unreadable
 // file becomes one clear line, and the other files are still checked.
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findManifestFiles, globToRegExp } from '../../server/workspace/scan';
+import ignore, { type Ignore } from 'ignore';
+import { globToRegExp } from '../../server/workspace/scan';
 
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 const YAML_FILE = /\.ya?ml$/i;
@@ -27,6 +28,40 @@ function gitListYaml(dir: string): Promise<string[] | undefined> {
   });
 }
 
+/** The .gitignore of a folder, if it has one, with the folder its patterns are relative to. */
+async function gitignoreIn(dir: string): Promise<{ dir: string; rules: Ignore } | undefined> {
+  const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : { dir, rules: ignore().add(text) };
+}
+
+/** Outside a git repository: walks the folder for YAML files, honouring each .gitignore on the way down. */
+async function walkYaml(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string, inherited: readonly { dir: string; rules: Ignore }[]): Promise<void> => {
+    const own = await gitignoreIn(dir);
+    const rules = own ? [...inherited, own] : inherited;
+    // As git decides: the deepest .gitignore with a pattern for the path wins (so `!name` can re-include).
+    const ignored = (path: string, isDir: boolean) => {
+      for (const r of [...rules].reverse()) {
+        const verdict = r.rules.test(relative(r.dir, path).split(sep).join('/') + (isDir ? '/' : ''));
+        if (verdict.ignored || verdict.unignored) return verdict.ignored;
+      }
+      return false;
+    };
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '.git' && entry.name !== 'node_modules' && !ignored(path, true)) await walk(path, rules);
+      } else if (entry.isFile() && YAML_FILE.test(entry.name) && !ignored(path, false)) {
+        found.push(path);
+      }
+    }
+  };
+  await walk(root, []);
+  return found;
+}
+
 /** Expands folders into their YAML files (git's view when inside a repository, so .gitignore holds). */
 export async function collectPaths(paths: readonly string[], exclude: readonly string[], cwd: string): Promise<{ files: string[]; errors: string[] }> {
   const excluded = exclude.map(globToRegExp);
@@ -46,7 +81,7 @@ export async function collectPaths(paths: readonly string[], exclude: readonly s
     if (info instanceof Error) {
       errors.push(`${p}: ${info.code === 'ENOENT' ? 'no such file or folder' : info.message}`);
     } else if (info.isDirectory()) {
-      const listed = (await gitListYaml(abs)) ?? (await findManifestFiles(abs, { include: ['**/*.yaml', '**/*.yml'], exclude: ['**/node_modules/**', '**/.git/**'] }, 1_000_000));
+      const listed = (await gitListYaml(abs)) ?? (await walkYaml(abs));
       files.push(...listed.filter((f) => YAML_FILE.test(f) && !isExcluded(f)).sort());
     } else if (!isExcluded(abs)) {
       files.push(abs);

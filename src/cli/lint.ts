@@ -1,7 +1,7 @@
 // Runs the validation core over a set of files: they form one workspace, so references between them
 // resolve exactly as they do in the editor.
 import { LineIndex } from '../../server/engine/lines';
-import { looksLikeKubernetesYaml } from '../../server/engine/manifest';
+import { hasGoTemplateActions, looksLikeKubernetesYaml } from '../../server/engine/manifest';
 import type { Severity } from '../../server/engine/rule';
 import { validateFile, type SchemaChecker } from '../../server/engine/validate';
 import { WorkspaceIndex } from '../../server/engine/workspaceIndex';
@@ -25,6 +25,8 @@ export interface LintResult {
   readonly files: readonly string[];
   readonly problems: readonly LintProblem[];
   readonly ioErrors: readonly string[];
+  /** YAML files read but not checked, as in the editor: no Kubernetes manifest, or a Helm chart template. */
+  readonly notChecked?: readonly { readonly file: string; readonly reason: string }[];
 }
 
 export interface LintOptions {
@@ -38,9 +40,11 @@ export interface LintOptions {
 export const FILE_SKIPPED = 'file-skipped';
 
 export function lintFiles(inputs: readonly InputFile[], options: LintOptions): LintResult {
-  const index = new WorkspaceIndex({ incremental: false });
+  // With variable values, the rules see the objects as clusterctl would render them.
+  const index = new WorkspaceIndex({ incremental: false, variables: options.variables });
   const problems: LintProblem[] = [];
   const ioErrors: string[] = [];
+  const notChecked: { file: string; reason: string }[] = [];
   for (const [uri, text] of options.baselines ?? []) index.setBaseline(uri, text);
   for (const input of inputs) {
     // As in the editor: YAML that is no Kubernetes manifest (CI workflows, Helm values) is not checked.
@@ -56,9 +60,17 @@ export function lintFiles(inputs: readonly InputFile[], options: LintOptions): L
       continue;
     }
     const file = index.file(input.uri);
-    if (!file) continue;
+    if (!file) {
+      notChecked.push({ file: input.display, reason: hasGoTemplateActions(input.text) ? 'Helm chart template: it holds Go template actions ({{ }}); check what helm template renders' : 'not a Kubernetes manifest (no top-level apiVersion and kind)' });
+      continue;
+    }
     const lines = new LineIndex(input.text);
-    const found = validateFile(file, index, { schemas: options.schemas, severities: options.settings.rules, variables: options.variables });
+    const found = validateFile(file, index, {
+      schemas: options.schemas,
+      severities: options.settings.rules,
+      variables: options.variables,
+      capiVersion: options.settings.capiVersion,
+    });
     for (const p of found) {
       const start = lines.positionAt(p.start);
       const end = lines.positionAt(p.end);
@@ -75,7 +87,7 @@ export function lintFiles(inputs: readonly InputFile[], options: LintOptions): L
       });
     }
   }
-  return { files: inputs.map((i) => i.display), problems, ioErrors };
+  return { files: inputs.map((i) => i.display), problems, ioErrors, notChecked };
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };

@@ -49,13 +49,18 @@ function exitStatus(result: LintResult, args: LintArgs): number {
 /** The repository's .capi-dcs.yaml (or --config): a broken file stops the run, with one line per problem. */
 function readSettings(args: LintArgs, cwd: string): ServerSettings {
   const path = args.config ?? findProjectConfig(cwd);
-  if (path === undefined) return mergeSettings();
+  if (path === undefined) return mergeSettings(undefined, flagSettings(args));
   const config = readProjectConfig(path);
   if (config.problems.length > 0) {
     const text = config.problems.map((p) => `${relative(cwd, path) || path}:${p.line}:${p.column}: ${p.ruleId}: ${p.message}`);
     throw new UsageError(`invalid configuration file\n${text.join('\n')}`);
   }
-  return mergeSettings(config.values);
+  return mergeSettings(config.values, flagSettings(args));
+}
+
+/** Settings given as flags override the configuration file's. */
+function flagSettings(args: LintArgs): Record<string, unknown> {
+  return args.capiVersion === undefined ? {} : { capiVersion: args.capiVersion };
 }
 
 /** git HEAD's version of the files that define machine templates, by URI (edits in place are reported). */

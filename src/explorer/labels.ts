@@ -35,6 +35,8 @@ export function machineDescription(m: MachineModel, now: number, inRollout: bool
     m.deleting ? 'Deleting' : m.phase,
     m.version,
     m.nodeName,
+    // The first IP only (the DCS provider lists the node's main IP first): a hostname repeats the node name.
+    m.addresses.find((a) => a.type.endsWith('IP'))?.address,
     m.createdAt ? age(Date.parse(m.createdAt), now) : undefined,
   ]);
 }

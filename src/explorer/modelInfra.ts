@@ -1,10 +1,11 @@
 // The Infrastructure branch of a Cluster: its DCSCluster and the IP pools its Machines draw from.
 import type { KubeObject } from '../kube/kinds';
+import type { DCSClusterSpec, DCSIpHostnamePoolSpec, DCSIpHostnamePoolStatus, DCSMachineSpec } from '../shared/api/dcs.generated';
 import { objectHealth } from './health';
 import { keyOf, type ObjectIndex } from './modelIndex';
 import { liveRef, modelId } from './modelMachines';
 import type { DcsClusterModel, InfrastructureModel, IpPoolModel, IpSlot } from './modelTypes';
-import { initialized, isDeleting, isPaused, nameOf, namespaceOf, num, path, pickCondition, readConditions, refAt, str } from './normalize';
+import { initialized, isDeleting, isPaused, loose, nameOf, namespaceOf, num, pickCondition, readConditions, refAt, str } from './normalize';
 
 export function infrastructureOf(cluster: KubeObject, index: ObjectIndex): InfrastructureModel {
   const ns = namespaceOf(cluster);
@@ -19,7 +20,7 @@ export function infrastructureOf(cluster: KubeObject, index: ObjectIndex): Infra
   for (const m of index.related('machinesByCluster', keyOf(ns, nameOf(cluster))) ?? []) {
     const infra = refAt(m, 'spec', 'infrastructureRef');
     const d = infra?.kind === 'DCSMachine' ? index.byName('DCSMachine', ns, infra.name) : undefined;
-    const poolName = str(path(d?.spec, 'ipHostPoolRef', 'name'));
+    const poolName = str(loose<DCSMachineSpec>(d?.spec)?.ipHostPoolRef?.name);
     const pool = poolName === undefined || pools.has(poolName) ? undefined : index.byName('DCSIpHostnamePool', ns, poolName);
     if (pool) pools.set(poolName ?? '', pool);
   }
@@ -32,10 +33,11 @@ export function infrastructureOf(cluster: KubeObject, index: ObjectIndex): Infra
 function dcsClusterModel(d: KubeObject): DcsClusterModel {
   const conditions = readConditions(d);
   const provisioned = initialized(d, 'provisioned', 'ready');
-  const host = str(path(d.spec, 'controlPlaneEndpoint', 'host'));
-  const port = num(path(d.spec, 'controlPlaneEndpoint', 'port'));
-  const lbHost = str(path(d.spec, 'controlPlaneLoadBalancer', 'host'));
-  const lbType = str(path(d.spec, 'controlPlaneLoadBalancer', 'type'));
+  const spec = loose<DCSClusterSpec>(d.spec);
+  const host = str(spec?.controlPlaneEndpoint?.host);
+  const port = num(spec?.controlPlaneEndpoint?.port);
+  const lbHost = str(spec?.controlPlaneLoadBalancer?.host);
+  const lbType = str(spec?.controlPlaneLoadBalancer?.type);
   return {
     id: modelId('DCSCluster', d),
     ref: liveRef('DCSCluster', d),
@@ -50,27 +52,29 @@ function dcsClusterModel(d: KubeObject): DcsClusterModel {
 
 function poolModel(p: KubeObject, index: ObjectIndex): IpPoolModel {
   const ns = namespaceOf(p);
+  const spec = loose<DCSIpHostnamePoolSpec>(p.spec);
+  const status = loose<DCSIpHostnamePoolStatus>(p.status);
   const holders = new Map<string, string>();
-  const allocations = path(p.status, 'allocations');
+  const allocations = status?.allocations;
   if (Array.isArray(allocations)) {
-    for (const a of allocations as unknown[]) {
-      const ip = str(path(a, 'ip'));
-      const holder = str(path(a, 'dcsMachineName'));
+    for (const a of allocations) {
+      const ip = str(a?.ip);
+      const holder = str(a?.dcsMachineName);
       if (ip && holder) holders.set(ip, holder);
     }
   }
-  const entries = path(p.spec, 'pool');
+  const entries = spec?.pool;
   const slots: IpSlot[] = Array.isArray(entries)
-    ? (entries as unknown[]).flatMap((e) => {
-        const ip = str(path(e, 'ip'));
+    ? entries.flatMap((e) => {
+        const ip = str(e?.ip);
         if (!ip) return [];
         const holder = holders.get(ip);
-        return [{ ip, hostname: str(path(e, 'hostname')), holder, machine: holder ? index.machineOfDcsMachine(keyOf(ns, holder)) : undefined }];
+        return [{ ip, hostname: str(e?.hostname), holder, machine: holder ? index.machineOfDcsMachine(keyOf(ns, holder)) : undefined }];
       })
     : [];
-  const used = num(path(p.status, 'used')) ?? holders.size;
-  const size = num(path(p.status, 'size')) ?? slots.length;
-  const free = num(path(p.status, 'free')) ?? Math.max(0, size - used);
+  const used = num(status?.used) ?? holders.size;
+  const size = num(status?.size) ?? slots.length;
+  const free = num(status?.free) ?? Math.max(0, size - used);
   const conditions = readConditions(p);
   return {
     id: modelId('DCSIpHostnamePool', p),

@@ -1,15 +1,16 @@
 // Machines and their DCSMachines in the tree model.
 import type { KubeObject, WatchedKind } from '../kube/kinds';
+import type { DCSMachineDisk, DCSMachineSpec, DCSMachineStatus } from '../shared/api/dcs.generated';
 import { objectHealth } from './health';
 import type { ModelCache } from './modelCache';
 import type { ObjectIndex } from './modelIndex';
 import type { DcsMachineModel, LiveRef, MachineModel } from './modelTypes';
 import {
-  asRecord,
   bool,
   initialized,
   isDeleting,
   isPaused,
+  loose,
   nameOf,
   namespaceOf,
   num,
@@ -17,6 +18,7 @@ import {
   pickCondition,
   readConditions,
   str,
+  type Loose,
 } from './normalize';
 import type { MachineFacts } from './progress';
 
@@ -85,9 +87,11 @@ export function dcsMachineModel(d: KubeObject, cache?: ModelCache): DcsMachineMo
 }
 
 function buildDcsMachineModel(d: KubeObject): DcsMachineModel {
+  const spec = loose<DCSMachineSpec>(d.spec);
+  const status = loose<DCSMachineStatus>(d.status);
   const conditions = readConditions(d);
   const provisioned = initialized(d, 'provisioned', 'ready');
-  const vmStatus = str(path(d.status, 'vmStatus'));
+  const vmStatus = str(status?.vmStatus);
   const health = objectHealth({
     deleting: isDeleting(d),
     paused: isPaused(d),
@@ -100,14 +104,14 @@ function buildDcsMachineModel(d: KubeObject): DcsMachineModel {
     name: nameOf(d),
     health: vmStatus === 'stopped' && health === 'ok' ? 'warning' : health,
     conditions: conditions.current.length > 0 ? conditions.current : conditions.legacy,
-    vmName: str(path(d.status, 'networkConfig', 'machineName')) ?? str(path(d.spec, 'vmUrn')),
+    vmName: str(status?.networkConfig?.machineName) ?? str(spec?.vmUrn),
     vmStatus,
-    host: str(path(d.status, 'hostName')),
-    ips: ipsOf(d),
-    disks: disksOf(path(d.spec, 'vmConfig', 'dcsMachineDiskSpec')),
-    providerID: str(path(d.spec, 'providerID')),
+    host: str(status?.hostName),
+    ips: ipsOf(status),
+    disks: disksOf(spec?.vmConfig?.dcsMachineDiskSpec),
+    providerID: str(spec?.providerID),
     provisioned,
-    pool: str(path(d.spec, 'ipHostPoolRef', 'name')),
+    pool: str(spec?.ipHostPoolRef?.name),
   };
 }
 
@@ -120,26 +124,25 @@ function addressesOf(value: unknown): { type: string; address: string }[] {
   });
 }
 
-function ipsOf(d: KubeObject): string[] {
+function ipsOf(status: Loose<DCSMachineStatus>): string[] {
   const ips = new Set<string>();
-  for (const a of addressesOf(path(d.status, 'addresses'))) if (a.type.endsWith('IP')) ips.add(a.address);
-  const main = str(path(d.status, 'networkConfig', 'ip'));
+  for (const a of addressesOf(status?.addresses)) if (a.type.endsWith('IP')) ips.add(a.address);
+  const main = str(status?.networkConfig?.ip);
   if (main) ips.add(main);
-  const extra = path(d.status, 'additionalNic');
-  if (Array.isArray(extra)) for (const nic of extra as unknown[]) {
-    const ip = str(path(nic, 'ip'));
+  const extra = status?.additionalNic;
+  if (Array.isArray(extra)) for (const nic of extra) {
+    const ip = str(nic?.ip);
     if (ip) ips.add(ip);
   }
   return [...ips];
 }
 
-function disksOf(value: unknown): string[] {
+function disksOf(value: Loose<DCSMachineDisk[]>): string[] {
   if (!Array.isArray(value)) return [];
-  return (value as unknown[]).map((raw) => {
-    const disk = asRecord(raw) ?? {};
-    const size = num(disk.quantity);
-    const where = str(disk.datastoreName) ?? str(disk.datastoreClusterName);
-    const what = bool(disk.systemVolume) === true ? 'system' : (str(disk.path) ?? 'raw');
+  return value.map((disk) => {
+    const size = num(disk?.quantity);
+    const where = str(disk?.datastoreName) ?? str(disk?.datastoreClusterName);
+    const what = bool(disk?.systemVolume) === true ? 'system' : (str(disk?.path) ?? 'raw');
     return `${what}${size ? ` ${size} GB` : ''}${where ? ` on ${where}` : ''}`;
   });
 }

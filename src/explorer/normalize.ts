@@ -33,6 +33,19 @@ export function asRecord(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
+/**
+ * A DCS object's spec or status seen through its generated type (src/shared/api/dcs.generated.ts): the
+ * compiler checks the field names, so a renamed field breaks the build. The values are still what the API
+ * server sent: any object may be missing and every leaf is unknown, so reads go through str/num/bool and
+ * Array.isArray.
+ */
+export type Loose<T> = T extends readonly (infer E)[] ? Loose<E>[] | undefined : T extends object ? { readonly [K in keyof T]?: Loose<NonNullable<T[K]>> } | undefined : unknown;
+
+/** `value` as a Loose<T> when it is an object (as `path` sees it), else undefined. */
+export function loose<T extends object>(value: unknown): Loose<T> {
+  return asRecord(value) as Loose<T>;
+}
+
 export function path(root: unknown, ...keys: readonly string[]): unknown {
   let current: unknown = root;
   for (const key of keys) {

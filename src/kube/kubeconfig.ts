@@ -1,39 +1,13 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+
+// The loader is shared with the language server, the CLI and the controller.
+export { kubeconfigFiles, loadKubeConfig } from '../shared/kubeconfig';
 
 export interface ContextSummary {
   readonly name: string;
   readonly cluster: string;
   readonly server: string | undefined;
   readonly isCurrent: boolean;
-}
-
-/** The kubeconfig files to read: an explicit path, else $KUBECONFIG's list, else ~/.kube/config. */
-export function kubeconfigFiles(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  if (explicitPath) return [explicitPath];
-  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter((p) => p !== '');
-  return (fromEnv.length > 0 ? fromEnv : [join(homedir(), '.kube', 'config')]).filter((p) => existsSync(p));
-}
-
-/**
- * Loads and merges the kubeconfig files, or returns undefined when there are none.
- * (client-node's loadFromDefault would invent a localhost context instead.)
- * Throws with the parser's message when a file is not a valid kubeconfig.
- */
-export function loadKubeConfig(explicitPath?: string): KubeConfig | undefined {
-  const files = kubeconfigFiles(explicitPath);
-  if (explicitPath && !existsSync(explicitPath)) throw new Error(`kubeconfig ${explicitPath} does not exist`);
-  if (files.length === 0) return undefined;
-  const kc = new KubeConfig();
-  kc.loadFromFile(files[0] ?? '');
-  for (const file of files.slice(1)) {
-    const more = new KubeConfig();
-    more.loadFromFile(file);
-    kc.mergeConfig(more);
-  }
-  return kc;
 }
 
 export function listContexts(kc: KubeConfig): ContextSummary[] {

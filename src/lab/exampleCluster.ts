@@ -2,8 +2,9 @@
 // simulator, applied to a management cluster with server-side apply, in dependency order.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
+import { loadKubeConfig } from '../shared/kubeconfig';
 import { projectRoot } from './projectPaths';
 
 export const EXAMPLE_FILE = join('schemas', 'examples', 'dcs-cluster-v1beta2.yaml');
@@ -53,8 +54,8 @@ export function manifestObjects(text: string): KubernetesObject[] {
 }
 
 export async function applyObjects(kubeconfigPath: string, context: string | undefined, objects: readonly KubernetesObject[], log: (line: string) => void): Promise<void> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+  const kc = loadKubeConfig(kubeconfigPath);
+  if (!kc) throw new Error(`no kubeconfig at ${kubeconfigPath}`);
   if (context) kc.setCurrentContext(context);
   const api = KubernetesObjectApi.makeApiClient(kc);
   for (const object of objects) {

@@ -32,6 +32,14 @@ export const Groups = {
   infrastructure: 'infrastructure.cluster.x-k8s.io',
 } as const;
 
+/** The CAPI API versions a project may prefer (settings `capiVersion`, `capi-dcs lint --capi-version`). */
+export type CapiVersion = 'v1beta1' | 'v1beta2';
+
+/** CAPI's own groups, whose version follows the CAPI release (v1beta2 since v1.11); the DCS group stays v1beta1. */
+export function isCapiOwnGroup(group: string): boolean {
+  return group === Groups.core || group === Groups.bootstrap || group === Groups.controlPlane;
+}
+
 /** True for the API groups this extension knows: CAPI's and the DCS provider's. */
 export function isClusterApiGroup(group: string): boolean {
   return group === Groups.core || group.endsWith(`.${Groups.core}`);

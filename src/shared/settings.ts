@@ -16,7 +16,7 @@ export interface ServerSettings {
   readonly rules: Readonly<Record<string, RuleSeverity>>;
   /** clusterctl variable values used to validate templates as `clusterctl generate cluster` would render them. */
   readonly variables: Readonly<Record<string, string>>;
-  /** Which CAPI API version completion and snippets prefer. */
+  /** The CAPI version the project targets: objects quick fixes create, apiVersion completion, deprecation notes. */
   readonly capiVersion: 'v1beta1' | 'v1beta2';
   /** Glob patterns of the workspace files the index reads (relative to each workspace folder). */
   readonly files: { readonly include: readonly string[]; readonly exclude: readonly string[] };

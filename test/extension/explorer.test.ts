@@ -105,7 +105,7 @@ describe('cluster explorer in code-server against the real API server', () => {
     // A deployment in a rollout opens by itself: the rollout row, old and new Machines.
     await row('Rollout 33%').waitFor();
     assert.match((await row('Rollout 33%').textContent()) ?? '', /1 new · 2 old · 33% · replacing demo-md-0-2/);
-    assert.match((await row('demo-md-0-0').textContent()) ?? '', /new · Running · v1\.34\.2/);
+    assert.match((await row('demo-md-0-0').textContent()) ?? '', /new · Running · v1\.34\.2 · demo-md-0-0 · 127\.0\.10\.13/);
     assert.match((await row('demo-md-0-1').textContent()) ?? '', /old · Running · v1\.33\.5/);
     assert.match((await row('demo-md-0-2').textContent()) ?? '', /old · Deleting/);
 
@@ -130,6 +130,28 @@ describe('cluster explorer in code-server against the real API server', () => {
     assert.match(text, /ControlPlane - KubeadmControlPlane\/demo-cp/);
     // The picture for the README: the tree mid-rollout, the describe view and the status-bar item.
     await page.screenshot({ path: join(screenshots, 'rollout.png') });
+  });
+
+  it('opens the live YAML of the cluster, read-only and without managedFields', async () => {
+    await treeRow(page, 'demo').click({ button: 'right' });
+    const item = page.locator('.monaco-menu .action-menu-item', { hasText: 'Open Live Object (Read-Only YAML)' });
+    await item.hover();
+    await item.click();
+    const editor = page.locator('.editor-instance .monaco-editor', { hasText: 'kind: Cluster' });
+    await editor.waitFor({ timeout: 20_000 });
+    // The rendered lines (Monaco indents with non-breaking spaces).
+    const lines = async () => (await editor.locator('.view-line').allTextContents()).map((l) => l.replace(/\u00a0/g, ' '));
+    const before = await lines();
+    assert.ok(before.includes('kind: Cluster'), before.join('\n'));
+    assert.ok(before.includes('  name: demo') && before.includes('  namespace: fleet'), before.join('\n'));
+    // spec: follows the whole of metadata on screen, so managedFields would show if they were there.
+    assert.ok(before.includes('spec:'), before.join('\n'));
+    assert.ok(!before.some((l) => /^\s*managedFields:/.test(l)), before.join('\n'));
+    // Typing changes nothing: the editor says it is read-only.
+    await editor.locator('.view-lines').click();
+    await page.keyboard.type('zz');
+    await page.locator('.monaco-editor-overlaymessage', { hasText: 'Cannot edit in read-only editor' }).waitFor({ timeout: 10_000 });
+    assert.deepEqual(await lines(), before);
   });
 
   it('reports a rollout without progress once, with the condition that blocks it', async () => {

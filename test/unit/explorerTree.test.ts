@@ -82,7 +82,7 @@ describe('explorer tree', () => {
     assert.ok(machine?.type === 'machine');
     assert.equal(machine.inRollout, true);
     assert.deepEqual(childrenOf(src, machine).map((c) => c.type), ['dcsMachine', 'conditions']);
-    assert.match(L.machineDescription(machine.machine, Date.parse(T0) + 120_000, true), /^new · Running · v1\.34\.2 · demo-md-0-0/);
+    assert.equal(L.machineDescription(machine.machine, Date.parse(T0) + 120_000, true), 'new · Running · v1.34.2 · demo-md-0-0 · 127.0.10.11');
   });
 
   it('gives every element a unique id and a target for the context menu', () => {

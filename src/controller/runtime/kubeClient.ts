@@ -6,11 +6,12 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { loadKubeConfig } from '../../shared/kubeconfig';
 import { kubeErrorFrom } from './kubeErrors';
 import { TokenBucket } from './tokenBucket';
 
 export interface KubeClientOptions {
-  /** Kubeconfig file; default $KUBECONFIG or ~/.kube/config (client-node's rules). */
+  /** Kubeconfig file; default $KUBECONFIG or ~/.kube/config (merged as kubectl does), else in-cluster. */
   readonly kubeconfig?: string;
   readonly context?: string;
   /** Client-side limit on non-watch requests. */
@@ -59,9 +60,12 @@ export class KubeClient {
   }
 
   static async create(options: KubeClientOptions): Promise<KubeClient> {
-    const kc = new KubeConfig();
-    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromDefault();
+    // No kubeconfig file at all: the pod's service account (client-node's in-cluster rules).
+    let kc = loadKubeConfig(options.kubeconfig);
+    if (!kc) {
+      kc = new KubeConfig();
+      kc.loadFromDefault();
+    }
     if (options.context) kc.setCurrentContext(options.context);
     const tls: RequestOptions = {};
     await kc.applyToHTTPSOptions(tls);

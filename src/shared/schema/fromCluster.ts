@@ -1,7 +1,8 @@
 // A catalog from a live management cluster: the CRDs it has installed, converted exactly like the
 // bundled ones, so manifests are checked against the versions the cluster really runs.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { isClusterApiGroup } from '../gvk';
+import { loadKubeConfig } from '../kubeconfig';
 import { kubeGet, KubeHttpError } from '../kubeGet';
 import { coreEntries } from './bundled';
 import { entriesFromCrd, SchemaCatalog } from './catalog';
@@ -42,10 +43,10 @@ async function getJson(kc: KubeConfig, path: string, signal: AbortSignal | undef
   }
 }
 
-/** Every installed CRD of the selected groups, in wire format. */
-export async function readClusterCrds(kubeconfigPath: string, options: ClusterCatalogOptions = {}): Promise<CustomResourceDefinition[]> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
+/** Every installed CRD of the selected groups, in wire format. No kubeconfigPath: $KUBECONFIG, then ~/.kube/config. */
+export async function readClusterCrds(kubeconfigPath: string | undefined, options: ClusterCatalogOptions = {}): Promise<CustomResourceDefinition[]> {
+  const kc = loadKubeConfig(kubeconfigPath);
+  if (!kc) throw new ClusterReadError('no kubeconfig found ($KUBECONFIG, ~/.kube/config)');
   if (options.context !== undefined) kc.setCurrentContext(options.context);
   const include = options.includeGroup ?? isClusterApiGroup;
   const crds: CustomResourceDefinition[] = [];
@@ -63,7 +64,7 @@ export async function readClusterCrds(kubeconfigPath: string, options: ClusterCa
  * The catalog of a live cluster: core kinds (bundled; the cluster serves their schemas elsewhere) plus
  * every installed CRD of the selected groups.
  */
-export async function catalogFromCluster(kubeconfigPath: string, options: ClusterCatalogOptions = {}): Promise<SchemaCatalog> {
+export async function catalogFromCluster(kubeconfigPath: string | undefined, options: ClusterCatalogOptions = {}): Promise<SchemaCatalog> {
   const crds = await readClusterCrds(kubeconfigPath, options);
   return new SchemaCatalog([...coreEntries(), ...crds.flatMap((crd) => entriesFromCrd(crd, 'cluster'))]);
 }

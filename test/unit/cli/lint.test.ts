@@ -85,7 +85,7 @@ describe('capi-dcs lint', () => {
     }
   });
 
-  it('honours .gitignore-free folders, --exclude and the config file', async () => {
+  it('honours --exclude and the config file (.gitignore: see lintFiles.test.ts)', async () => {
     writeFileSync(join(dir, '.capi-dcs.yaml'), 'rules:\n  kcp-replicas-odd: off\n');
     try {
       assert.equal((await run('.')).status, 0);

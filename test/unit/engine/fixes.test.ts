@@ -56,6 +56,16 @@ describe('quick fixes', () => {
     assert.ok(!problemsOf(index, 'file:///cluster.yaml').some((p) => p.ruleId === 'ref-not-found' && p.message.includes('demo-wk-v9')));
   });
 
+  it('creates a missing CAPI object in the CAPI version the project prefers', () => {
+    const index = new WorkspaceIndex();
+    index.set('file:///cluster.yaml', cluster().replace('KubeadmConfigTemplate, name: demo-wk-v1', 'KubeadmConfigTemplate, name: demo-wk-v9'));
+    const problem = problemsOf(index, 'file:///cluster.yaml').find((p) => p.ruleId === 'ref-not-found' && p.message.includes('KubeadmConfigTemplate'));
+    assert.ok(problem);
+    const created = (capiVersion?: 'v1beta1' | 'v1beta2') => fixesFor(index, 'file:///cluster.yaml', problem, undefined, capiVersion)[0]?.edits[0]?.newText ?? '';
+    assert.match(created(), /apiVersion: bootstrap\.cluster\.x-k8s\.io\/v1beta2\nkind: KubeadmConfigTemplate/);
+    assert.match(created('v1beta1'), /apiVersion: bootstrap\.cluster\.x-k8s\.io\/v1beta1\nkind: KubeadmConfigTemplate/);
+  });
+
   it('prefixes a version with v and makes control-plane replicas odd', () => {
     const index = new WorkspaceIndex();
     const text = cluster({ mdVersion: '1.34.2', kcpReplicas: 2 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { substituteObject } from '../../../server/engine/placeholders';
+import { parseManifest } from '../../../server/engine/manifest';
+import { renderedObject, substituteObject } from '../../../server/engine/placeholders';
 import { findPlaceholders, substituteString } from '../../../src/shared/schema/clusterctlTemplate';
 
 describe('clusterctl placeholders', () => {
@@ -36,5 +37,11 @@ describe('clusterctl placeholders', () => {
       name: '3-md',
       paused: false,
     });
+  });
+
+  it('keeps a quoted placeholder a string once rendered, as clusterctl\'s substitute-then-parse does', () => {
+    const [doc] = parseManifest('kind: X\nspec:\n  a: ${N}\n  b: "${N}"\n  c: \'${M:=1}\'\n  d:\n  - ${N}\n  - "${N}"\n').docs;
+    assert.ok(doc);
+    assert.deepEqual(renderedObject(doc, { N: '24' }), { kind: 'X', spec: { a: 24, b: '24', c: '1', d: [24, '24'] } });
   });
 });

@@ -14,12 +14,26 @@ describe('schema completion', () => {
     schemas = new CatalogSchemaChecker(new ManifestValidator(loadBundledCatalog(join(__dirname, '..', '..', '..', 'dist', 'schemas'))));
   });
 
-  function complete(text: string, marker = '|') {
+  function complete(text: string, marker = '|', capiVersion?: 'v1beta1' | 'v1beta2') {
     const offset = text.indexOf(marker);
     const clean = text.replace(marker, '');
     const doc = parseManifest(clean).docs.find((d) => d.start <= offset && offset <= d.end + 1);
-    return schemaCompletions(schemas, doc, offset);
+    return schemaCompletions(schemas, doc, offset, capiVersion);
   }
+
+  it('ranks and preselects the apiVersion of the CAPI version the project prefers', () => {
+    for (const preferred of ['v1beta1', 'v1beta2'] as const) {
+      const items = complete('kind: Cluster\napiVersion: |\n', '|', preferred);
+      const chosen = items.filter((i) => i.preselect).map((i) => i.label);
+      assert.deepEqual(chosen, [`cluster.x-k8s.io/${preferred}`]);
+      const sorted = [...items].sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => i.label);
+      assert.equal(sorted[0], `cluster.x-k8s.io/${preferred}`, sorted.join(','));
+    }
+    // A new object: the preferred version's kinds first.
+    const first = [...complete('', '|', 'v1beta1')].filter((i) => i.label.startsWith('Cluster ('));
+    const order = first.sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')).map((i) => i.label);
+    assert.deepEqual(order, ['Cluster (cluster.x-k8s.io/v1beta1)', 'Cluster (cluster.x-k8s.io/v1beta2)']);
+  });
 
   it('offers the DCS fields of a machine template spec that are not there yet, required ones first', () => {
     const items = complete(
