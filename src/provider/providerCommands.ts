@@ -1,12 +1,11 @@
 // "Start DCS provider locally", "Start DCS simulator", their stop commands, and "Create kind management
 // cluster": the bundled controller and simulator run as child processes of VS Code's own Node.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import { loadAll } from 'js-yaml';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import { installDcs } from '../kube/dcsInstall';
 import { kubeconfigFiles, listContexts, loadKubeConfig } from '../kube/kubeconfig';
 import { describeError } from '../log';
 import { LocalProcess } from './localProcess';
@@ -64,15 +63,7 @@ async function ensureCrds(ctx: Ctx, kubeconfig: string, context: string): Promis
   }
   const answer = await vscode.window.showInformationMessage(`${context} has no DCS CRDs. Install them and the controller's ClusterRole?`, 'Install', 'Cancel');
   if (answer !== 'Install') return false;
-  const files = [
-    ...readdirSync(ctx.extension.asAbsolutePath('schemas/crds')).map((f) => join(ctx.extension.asAbsolutePath('schemas/crds'), f)),
-    ctx.extension.asAbsolutePath('config/rbac/controller-role.yaml'),
-  ];
-  for (const file of files) {
-    for (const object of loadAll(readFileSync(file, 'utf8')) as KubernetesObject[]) {
-      await api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-    }
-  }
+  await installDcs(kc, ctx.extension.extensionPath, FIELD_MANAGER);
   ctx.log.info(`installed the DCS CRDs and RBAC into ${context}`);
   return true;
 }

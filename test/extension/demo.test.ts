@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,8 +37,10 @@ describe('the demo command', () => {
       throw new Error(`${String(e)}\n${output}`);
     });
     assert.match(output, /\[demo\] management plane ready in \d+\.\d s/);
-    assert.match(output, /\[demo\] ready in \d+\.\d s/);
+    assert.match(output, /\[demo\] ready in \d+\.\d s since the command started \((warm|cold: built\/installed .+)\)/);
+    assert.match(output, /\[demo\] processes: etcd \d+, kube-apiserver \d+, simulator \d+, controller \d+, code-server \d+/);
     assert.match(output, /\[demo\] try: /);
+    assert.match(output, /run "CAPI DCS: Upgrade Cluster…" on lab-b/);
   });
 
   it('shows the example cluster from the management plane in the explorer', async () => {
@@ -51,12 +54,28 @@ describe('the demo command', () => {
   });
 
   it('stops everything it started on Ctrl-C', async () => {
-    const pids = [...output.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
+    const line = /\[demo\] processes: (.*)/.exec(output)?.[1] ?? '';
+    const pids = line.split(', ').map((entry) => ({ name: entry.split(' ')[0], pid: Number(entry.split(' ')[1]) }));
+    assert.equal(pids.length, 5, line);
+    const port = Number(/\[demo\] open http:\/\/127\.0\.0\.1:(\d+)\//.exec(output)?.[1]);
+    const planeDir = /\[demo\] management plane data folder (\S+)/.exec(output)?.[1];
+    assert.ok(planeDir && existsSync(planeDir));
     const exited = new Promise<number | null>((resolve) => demo.once('exit', resolve));
     demo.kill('SIGINT');
     assert.equal(await exited, 0);
     assert.match(output, /\[demo\] stopped/);
-    for (const pid of pids) assert.ok(!isAlive(pid), `process ${pid} is still running`);
+    for (const { name, pid } of pids) assert.ok(!isAlive(pid), `${name ?? ''} (pid ${pid}) is still running`);
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.once('error', (e: NodeJS.ErrnoException) => {
+        resolve(e.code ?? String(e));
+      });
+    });
+    assert.equal(refused, 'ECONNREFUSED', `code-server's port ${port}`);
+    assert.ok(!existsSync(planeDir), 'the management plane\'s data folder is removed');
     const left = readdirSync(tmpdir()).filter((n) => n.startsWith('capi-dcs-demo-') && !demoDirsBefore.has(n));
     assert.deepEqual(left, []);
     const kubeconfig = /KUBECONFIG=(\S+)/.exec(output)?.[1];
