@@ -27,6 +27,7 @@ import { VmLookup } from './services/vmLookup';
 import { VmProvisioner } from './services/vmProvisioner';
 import { VmTeardown } from './services/vmTeardown';
 
+/** A refused credential is not tried again for this long unless its Secret changes (see DcsConnections). */
 const AUTH_RETRY_MS = 5 * 60_000;
 
 export interface RunningController {
@@ -101,7 +102,7 @@ export async function startController(options: ControllerOptions, log: Logger, s
   const tasks = new TaskTracker({ inlineWaitMs: Math.min(3_000, options.pollMs * 2), firstPollMs: 20, maxPollMs: 500 });
   const lookup = new VmLookup();
   const disks = new PersistentDisks(tasks, pools, poolWriter, options.pollMs, log);
-  const timing = { pollMs: options.pollMs, slotRetryMs: options.slotRetryMs, resyncMs: options.resyncMs, authRetryMs: AUTH_RETRY_MS };
+  const timing = { pollMs: options.pollMs, slotRetryMs: options.slotRetryMs, resyncMs: options.resyncMs, authRetryMs: AUTH_RETRY_MS, credentialRecheckMs: options.credentialRecheckMs };
 
   const controllerOptions = (name: string, concurrency: number): ConstructorParameters<typeof Controller>[0] => ({
     name,
@@ -134,7 +135,8 @@ export async function startController(options: ControllerOptions, log: Logger, s
   // DCSCluster writes notify: machines wait for the DCSCluster to be ready.
   const clusterDeps = { log, dcsClusters, clusters, dcsMachines, writer: new ObjectWriter(kube, Kinds.dcsCluster, dcsClusters, true), connections, events, tasks, timing };
   const clusterController = new Controller(controllerOptions('dcscluster', 4), (key) => reconcileDcsCluster(key, clusterDeps));
-  const poolController = new Controller(controllerOptions('dcsiphostnamepool', 2), (key) => reconcilePool(key, { log, pools, writer: poolWriter }));
+  const poolDeps = { log, pools, dcsMachines, writer: poolWriter, objects: new ObjectWriter(kube, Kinds.dcsPool, pools) };
+  const poolController = new Controller(controllerOptions('dcsiphostnamepool', 2), (key) => reconcilePool(key, poolDeps));
   for (const c of [machineController, clusterController, poolController]) manager.add(c);
   wireEvents({ dcsMachines, machines, clusters, dcsClusters, pools }, { machine: machineController, cluster: clusterController, pool: poolController });
 
@@ -165,8 +167,11 @@ function wireEvents(i: Informers, c: { machine: Controller; cluster: Controller;
       // The control plane's DRS rule lists the VMs: a VM created or a machine leaving changes it.
       if (isControlPlane(m) && (old.spec.vmUrn !== m.spec.vmUrn || old.metadata.deletionTimestamp !== m.metadata.deletionTimestamp)) wakeCluster(m);
     },
-    // A cluster being deleted waits for its machines.
-    onDelete: wakeCluster,
+    // A cluster or a pool being deleted waits for its machines.
+    onDelete: (m) => {
+      wakeCluster(m);
+      c.pool.enqueue(`${m.metadata.namespace ?? ''}/${m.spec.ipHostPoolRef.name}`);
+    },
   });
   i.machines.addHandlers(
     onAny<Machine>((m) => {

@@ -26,6 +26,8 @@ export interface ControllerOptions {
   readonly safeStopTimeoutMs: number;
   readonly slotRetryMs: number;
   readonly resyncMs: number;
+  /** While DCS refuses a credential: how often its Secret is read again for a fix. */
+  readonly credentialRecheckMs: number;
   readonly version: boolean;
   readonly help: boolean;
 }
@@ -56,6 +58,9 @@ export const USAGE = `capi-dcs-controller: the Cluster API infrastructure provid
   --safe-stop-timeout D        force-stop a VM whose safe stop takes longer (default 5m)
   --slot-retry D               retry interval while a pool is exhausted (default 30s)
   --resync D                   re-check provisioned machines this often (default 10m)
+  --credential-recheck D       while DCS refuses a credential, re-read its Secret this often and
+                               log in again at once when it changed (default 30s; an unchanged
+                               Secret is not tried again for 5m: failed logins lock DCS accounts)
   --version                    print the version and exit
 Durations: 500ms, 2s, 5m, 1h. Logs are JSON lines on stderr. SIGTERM/SIGINT stop it cleanly.`;
 
@@ -102,6 +107,7 @@ export function parseFlags(argv: readonly string[]): ControllerOptions {
         'safe-stop-timeout': { type: 'string' },
         'slot-retry': { type: 'string' },
         resync: { type: 'string' },
+        'credential-recheck': { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -143,6 +149,7 @@ export function parseFlags(argv: readonly string[]): ControllerOptions {
     safeStopTimeoutMs: duration('safe-stop-timeout', '5m'),
     slotRetryMs: duration('slot-retry', '30s'),
     resyncMs: duration('resync', '10m'),
+    credentialRecheckMs: duration('credential-recheck', '30s'),
     version: values.version ?? false,
     help: values.help ?? false,
   };

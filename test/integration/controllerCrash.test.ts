@@ -1,10 +1,12 @@
 // capi-dcs-controller killed (SIGKILL, whole process group) at each step of provisioning and of
 // deletion, then restarted: every machine still ends with exactly one VM and one volume per
-// persistent disk slot, holding the same pool entry, and a deleted machine leaves no VM behind.
+// persistent disk slot, holding the same pool entry, and a deleted machine leaves no VM (and no
+// bootstrap medium, recorded or not) behind.
 // Steps are frozen with the simulator's stuck-task fault, so the kill lands exactly in them.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isoFileName } from '../../src/controller/services/bootstrapIso';
 import { ownerUidOf } from '../../src/shared/dcs/client';
 import { launchController, runningTask, simCall, simState, startLab, TEMPLATE, vmsNamed, waitFor, type Lab, type LaunchedController } from './controllerHarness';
 import { entry, LabObjects } from './controllerObjects';
@@ -90,6 +92,22 @@ describe('capi-dcs-controller: killed at each step and restarted', () => {
       const booted = await simCall<{ contentBase64: string }>(lab.sim, 'GET', `/sim/vms/${vm?.id ?? ''}/bootstrap`);
       assert.match(Buffer.from(booted.contentBase64, 'base64').toString(), new RegExp(`"providerId":"dcs://${name}"`), 'booted with its own bootstrap data');
     });
+  });
+
+  it('deletes a bootstrap medium that was uploaded but never recorded in the status', async () => {
+    // c-4 is ready (the attachcdrom step; killed there, it often lost that status write already).
+    // A crash between the upload and the status write leaves no status.cdRomFile: made sure by hand
+    // while no controller runs.
+    const medium = isoFileName('lab-node-5', (await objects.dcsMachine('c-4'))?.metadata.uid ?? '');
+    await controller.kill();
+    await objects.api.mergePatch(`${objects.path('dcsmachines', 'c-4')}/status`, { status: { cdRomFile: null, cdRomDatastoreUrn: null } });
+    controller = await launchController(lab);
+    const files = async (): Promise<string[]> => Object.values((await simState(lab.sim)).datastores).flatMap((d) => Object.keys(d.files));
+    assert.ok((await files()).includes(medium), 'the medium is on a datastore');
+    await objects.deleteMachine('c-4');
+    await waitFor(async () => ((await objects.dcsMachine('c-4')) === undefined ? true : undefined), 'c-4 deleted', 60_000);
+    assert.deepEqual(await vmsNamed(lab.sim, 'lab-node-5'), []);
+    assert.ok(!(await files()).includes(medium), `${medium} deleted by its name`);
   });
 
   (['stop', 'delete'] as const).forEach((step) => {

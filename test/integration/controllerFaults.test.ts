@@ -1,11 +1,13 @@
 // capi-dcs-controller under DCS faults: failed clone tasks reported in conditions and retried
 // with growing delays, a safe stop that never ends followed by a force stop, refused credentials
-// reported without locking the DCS account, and leader election handing over to a standby.
+// reported without locking the DCS account and used at once when fixed, and leader election
+// handing over to a standby.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleValue } from '../../src/controller/runtime/metrics';
-import { launchController, simCall, simState, startLab, vmsNamed, waitFor, type Lab, type LaunchedController } from './controllerHarness';
+import { DCS_USER, launchController, simCall, simState, startLab, vmsNamed, waitFor, type Lab, type LaunchedController } from './controllerHarness';
 import { condition, entry, LabObjects } from './controllerObjects';
 
 const NS = 'dcs-faults';
@@ -91,6 +93,16 @@ describe('capi-dcs-controller: faults and leader election', () => {
     assert.ok((logins.logins['capi-test']?.failures ?? 0) <= 1, JSON.stringify(logins.logins));
     assert.equal(logins.logins['capi-test']?.lockedUntil ?? 0, 0, 'the account is not locked');
     assert.ok(!controller.logs().includes('not-the-key'));
+
+    // The Secret is read again every second (--credential-recheck): unchanged, DCS is not asked again.
+    await sleep(3_000);
+    const later = (await simState(lab.sim)) as unknown as { logins: Record<string, { failures: number }> };
+    assert.ok((later.logins['capi-test']?.failures ?? 0) <= 1, `no login retried with the same Secret: ${JSON.stringify(later.logins)}`);
+    // Fixed, it is used at once: not after the 5 minutes a refused credential is left alone.
+    await bad.api.mergePatch(bad.path('secrets', 'badcreds-dcs'), { data: { authKey: Buffer.from(DCS_USER.authKey).toString('base64') } });
+    await waitFor(async () => ((await bad.dcsCluster())?.status?.ready === true ? true : undefined), 'badcreds ready after the Secret was fixed', 15_000);
+    await ready(bad, 'b-1');
+    assert.ok(!controller.logs().includes(DCS_USER.authKey), 'the fixed key is not logged');
   });
 
   it('runs the controllers on one leader only and hands over when the leader dies', async () => {

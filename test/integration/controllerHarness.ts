@@ -56,7 +56,7 @@ export interface LaunchedController {
   stop(): Promise<number | null>;
 }
 
-export const FAST_FLAGS = ['--task-poll', '200ms', '--slot-retry', '1s', '--safe-stop-timeout', '3s', '--concurrency', '8'];
+export const FAST_FLAGS = ['--task-poll', '200ms', '--slot-retry', '1s', '--safe-stop-timeout', '3s', '--credential-recheck', '1s', '--concurrency', '8'];
 
 export async function launchController(lab: Lab, extraArgs: readonly string[] = []): Promise<LaunchedController> {
   const args = [

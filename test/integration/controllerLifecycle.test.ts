@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeClient } from '../../src/controller/runtime/kubeClient';
 import { KubeApiError } from '../../src/controller/runtime/kubeErrors';
 import { ownerUidOf } from '../../src/shared/dcs/client';
@@ -123,6 +124,26 @@ describe('capi-dcs-controller: machine lifecycle', () => {
     assert.equal(waiting.metadata.finalizers, undefined, 'no finalizer before anything exists in DCS');
     await objects.provideBootstrap('m-2');
     await waitFor(async () => ((await objects.dcsMachine('m-2'))?.status?.ready === true ? true : undefined), 'm-2 ready', 60_000);
+  });
+
+  it('waits for a named bootstrap Secret that does not exist yet, claiming no slot, then provisions', async () => {
+    await objects.createPool('late-pool', [entry(3)]);
+    await objects.createMachine('m-3', 'late-pool', { absentBootstrap: true });
+    const waiting = await waitFor(async () => {
+      const got = await objects.dcsMachine('m-3');
+      return condition(got, 'VMProvisioned')?.reason === 'WaitingForBootstrapData' ? got : undefined;
+    }, 'WaitingForBootstrapData on m-3');
+    assert.match(condition(waiting, 'VMProvisioned')?.message ?? '', /Secret m-3-bootstrap does not exist yet/);
+    await sleep(1_500); // past one retry (--slot-retry 1s): still waiting, still nothing claimed
+    const still = await objects.dcsMachine('m-3');
+    assert.equal(condition(still, 'VMProvisioned')?.reason, 'WaitingForBootstrapData');
+    assert.equal(still?.metadata.annotations?.['capi-dcs.io/pool-entry'], undefined, 'no slot claimed');
+    assert.equal(still?.metadata.finalizers, undefined);
+    assert.deepEqual(await vmsNamed(lab.sim, 'lab-node-3'), []);
+    await objects.createBootstrapSecret('m-3');
+    await waitFor(async () => ((await objects.dcsMachine('m-3'))?.status?.ready === true ? true : undefined), 'm-3 ready', 60_000);
+    await objects.deleteMachine('m-3');
+    await waitFor(async () => ((await objects.dcsMachine('m-3')) === undefined ? true : undefined), 'DCSMachine m-3 gone', 60_000);
   });
 
   it('keeps the VM and the slot of a machine annotated cpaas.io/retain-vm', async () => {

@@ -87,10 +87,11 @@ export class LabObjects {
   }
 
   /** Bootstrap Secret, Machine and DCSMachine (owned by the Machine), as CAPI core creates them. */
-  async createMachine(name: string, pool: string, options: { annotations?: Record<string, string>; noBootstrap?: boolean; controlPlane?: boolean } = {}): Promise<void> {
+  /** noBootstrap: no data secret named yet; absentBootstrap: named, but the Secret is not created. */
+  async createMachine(name: string, pool: string, options: { annotations?: Record<string, string>; noBootstrap?: boolean; absentBootstrap?: boolean; controlPlane?: boolean } = {}): Promise<void> {
     // KubeadmControlPlane labels its Machines and their infrastructure machines.
     const labels = { ...this.labels(), ...(options.controlPlane ? { 'cluster.x-k8s.io/control-plane': '' } : {}) };
-    if (!options.noBootstrap) {
+    if (!options.noBootstrap && !options.absentBootstrap) {
       await this.api.request('POST', this.path('secrets'), {
         body: {
           apiVersion: 'v1',
@@ -142,6 +143,11 @@ export class LabObjects {
 
   /** Sets the Machine's bootstrap data secret, as the bootstrap provider would once it is ready. */
   async provideBootstrap(name: string): Promise<void> {
+    await this.createBootstrapSecret(name);
+    await this.api.mergePatch(this.path('machines', name), { spec: { bootstrap: { dataSecretName: `${name}-bootstrap` } } });
+  }
+
+  async createBootstrapSecret(name: string): Promise<void> {
     await this.api.request('POST', this.path('secrets'), {
       body: {
         apiVersion: 'v1',
@@ -151,7 +157,6 @@ export class LabObjects {
         data: { value: b64(bootstrapPayload(name)), format: b64('ignition') },
       },
     });
-    await this.api.mergePatch(this.path('machines', name), { spec: { bootstrap: { dataSecretName: `${name}-bootstrap` } } });
   }
 
   async deleteMachine(name: string): Promise<void> {

@@ -1,9 +1,13 @@
 // capi-dcs-controller and its pools: exhaustion reported clearly and resolved by adding an entry,
-// a persistent disk (and its data) surviving the replacement of its machine, and a paused cluster
-// left alone until it is unpaused.
+// a persistent disk (and its data) surviving the replacement of its machine, machines deleted
+// cleanly after their pool (kept until they are gone, or already gone), and a paused cluster left
+// alone until it is unpaused.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { volumeNameFor } from '../../src/controller/controllers/persistentDisks';
+import { isNotFound } from '../../src/controller/runtime/kubeErrors';
 import { launchController, simCall, simState, startLab, vmsNamed, waitFor, type Lab, type LaunchedController } from './controllerHarness';
 import { condition, entry, LabObjects } from './controllerObjects';
 
@@ -95,6 +99,69 @@ describe('capi-dcs-controller: pools, persistent disks, pause', () => {
     assert.deepEqual([reattached[0]?.phase, reattached[0]?.attachedVmUrn, reattached[0]?.ownerMachineName], ['Attached', secondVm, 'pd-2']);
     const volumes = Object.values((await simState(lab.sim)).volumes).filter((v) => v.name === attached.name);
     assert.equal(volumes.length, 1, 'no second volume was created');
+  });
+
+  // kubectl delete -f cluster.yaml deletes the pool with (or before) its machines.
+  const disk0 = { slot: 0, quantityGB: 5, datastoreClusterName: 'dsc-gold', path: '/var/cpaas', format: 'xfs' };
+  const deletePool = (name: string): Promise<unknown> => lab.admin.request('DELETE', objects.path('dcsiphostnamepools', name));
+  const poolGone = (name: string): Promise<true> => waitFor(async () => ((await objects.pool(name)) === undefined ? true : undefined), `pool ${name} deleted`, 60_000);
+  /** The machine's slot volume is kept, free, and was detached before its VM was deleted. */
+  const assertVolumeKept = async (pool: string, ip: string): Promise<void> => {
+    const state = await simState(lab.sim);
+    const volumes = Object.values(state.volumes).filter((v) => v.name === volumeNameFor(pool, ip, 0));
+    assert.equal(volumes.length, 1, `one slot volume for ${ip}`);
+    assert.deepEqual([volumes[0]?.status, volumes[0]?.vmId], ['available', undefined]);
+    const detached = Object.values(state.tasks).filter((t) => t.payload.kind === 'detachvol' && (t.payload as { volumeId?: string }).volumeId === volumes[0]?.id);
+    assert.deepEqual(detached.map((t) => t.status), ['success'], `the slot volume of ${ip} was detached before the VM went`);
+  };
+  const assertNoLeftovers = async (machines: Record<string, string>): Promise<void> => {
+    const state = await simState(lab.sim);
+    const files = Object.values(state.datastores).flatMap((d) => Object.keys(d.files));
+    for (const [vmName, medium] of Object.entries(machines)) {
+      assert.deepEqual(await vmsNamed(lab.sim, vmName), [], `VM ${vmName} deleted`);
+      assert.ok(!files.includes(medium), `bootstrap medium ${medium} deleted`);
+    }
+  };
+
+  it('keeps a pool deleted before its machines until they are gone, and deletes them cleanly', async () => {
+    await objects.createPool('gone-pool', [entry(8, { persistentDisk: [disk0] }), entry(9, { persistentDisk: [disk0] })]);
+    await objects.createMachine('g-1', 'gone-pool');
+    await objects.createMachine('g-2', 'gone-pool');
+    await Promise.all([ready('g-1'), ready('g-2')]);
+    await objects.poolWhen('gone-pool', (p) => p.metadata.finalizers?.includes('dcsiphostnamepool.infrastructure.cluster.x-k8s.io') === true, 'the pool finalizer');
+    const media = { 'lab-node-8': (await objects.dcsMachine('g-1'))?.status?.cdRomFile ?? '', 'lab-node-9': (await objects.dcsMachine('g-2'))?.status?.cdRomFile ?? '' };
+
+    await deletePool('gone-pool');
+    await sleep(1_000);
+    assert.ok((await objects.pool('gone-pool'))?.metadata.deletionTimestamp, 'the pool waits for its machines');
+    await objects.deleteMachine('g-1');
+    await gone('g-1');
+    assert.ok(await objects.pool('gone-pool'), 'the pool waits for its last machine');
+    await objects.deleteMachine('g-2');
+    await gone('g-2');
+    await poolGone('gone-pool');
+    await assertVolumeKept('gone-pool', entry(8).ip);
+    await assertVolumeKept('gone-pool', entry(9).ip);
+    await assertNoLeftovers(media);
+  });
+
+  it('deletes machines whose pool is already gone, detaching their persistent volumes first', async () => {
+    await objects.createPool('lost-pool', [entry(11, { persistentDisk: [disk0] })]);
+    await objects.createMachine('l-1', 'lost-pool');
+    await ready('l-1');
+    await objects.poolWhen('lost-pool', (p) => p.status?.persistentDiskStatus?.[0]?.phase === 'Attached', 'the disk recorded');
+    const medium = (await objects.dcsMachine('l-1'))?.status?.cdRomFile ?? '';
+    // A pool from before the finalizer, or one whose finalizer was removed by hand.
+    await deletePool('lost-pool');
+    await lab.admin.mergePatch(objects.path('dcsiphostnamepools', 'lost-pool'), { metadata: { finalizers: null } }).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err; // gone already: a controller without the pool finalizer
+    });
+    await poolGone('lost-pool');
+
+    await objects.deleteMachine('l-1');
+    await gone('l-1');
+    await assertVolumeKept('lost-pool', entry(11).ip);
+    await assertNoLeftovers({ 'lab-node-11': medium });
   });
 
   it('leaves a paused cluster alone, and provisions once it is unpaused', async () => {

@@ -15,6 +15,7 @@ describe('capi-dcs-controller flags', () => {
     assert.equal(o.concurrency, 32);
     assert.deepEqual([o.leaseDurationMs, o.renewDeadlineMs, o.retryPeriodMs], [15_000, 10_000, 2_000]);
     assert.equal(o.leaderElectionNamespace, 'default');
+    assert.equal(o.credentialRecheckMs, 30_000);
   });
 
   it('reads every flag', () => {
@@ -31,6 +32,7 @@ describe('capi-dcs-controller flags', () => {
     assert.equal(o.leaderElectionNamespace, 'cpaas-system', 'the lease lives in the watched namespace');
     assert.deepEqual([o.leaseDurationMs, o.renewDeadlineMs, o.retryPeriodMs], [3_000, 2_000, 500]);
     assert.equal(parseFlags(['--version']).version, true);
+    assert.equal(parseFlags(['--credential-recheck', '5s']).credentialRecheckMs, 5_000);
   });
 
   it('parses durations', () => {

@@ -3,6 +3,8 @@
 export const Finalizers = {
   dcsMachine: 'dcsmachine.infrastructure.cluster.x-k8s.io',
   dcsCluster: 'dcscluster.infrastructure.cluster.x-k8s.io',
+  /** Held while DCSMachines claim entries of the pool (their deletion needs it). */
+  dcsPool: 'dcsiphostnamepool.infrastructure.cluster.x-k8s.io',
 } as const;
 
 export const Labels = {

@@ -33,7 +33,7 @@ export interface ClusterDeps {
   readonly events: EventSink;
   /** DCS tasks of the DRS rule, per DCSCluster UID. */
   readonly tasks: TaskTracker;
-  readonly timing: { readonly resyncMs: number; readonly authRetryMs: number; readonly pollMs: number };
+  readonly timing: { readonly resyncMs: number; readonly authRetryMs: number; readonly credentialRecheckMs: number; readonly pollMs: number };
 }
 
 /** Index of DCSMachines (and DCSClusters) by `namespace/cluster-name`. */
@@ -86,11 +86,13 @@ async function reconcileNormal(scope: ClusterScope, deps: ClusterDeps, clusterNa
     scope.setCondition({ type: ConditionTypes.dcsConnected, status: 'False', reason: failure.reason, message: failure.message, severity: failure.severity });
     scope.setCondition({ type: ConditionTypes.ready, status: 'False', reason: failure.reason, message: failure.message, severity: failure.severity });
     if (failure.isAuth) {
-      // Each refused login counts towards the DCS lockout: nobody tries this Secret again for a while.
-      if (conn && err instanceof DcsAuthError) conn.auth.block(err, deps.timing.authRetryMs);
+      // Each refused login counts towards the DCS lockout: nobody tries this Secret content again
+      // for a while. The Secret itself is read again soon: a fixed one logs in at once.
+      const fresh = conn && err instanceof DcsAuthError ? conn.auth.block(err, deps.timing.authRetryMs) : true;
       deps.connections.invalidate(scope.dcsCluster);
-      scope.log.error('DCS refused the login; retrying slowly', { error: failure.message });
-      return requeueAfter(deps.timing.authRetryMs);
+      if (fresh) scope.log.error('DCS refused the login; retrying slowly', { error: failure.message });
+      else scope.log.debug('the credential Secret is unchanged; not logging in again yet');
+      return requeueAfter(deps.timing.credentialRecheckMs);
     }
     throw err;
   }

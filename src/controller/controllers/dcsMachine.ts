@@ -34,8 +34,10 @@ export interface MachineTiming {
   readonly slotRetryMs: number;
   /** Re-check a provisioned machine's VM this often. */
   readonly resyncMs: number;
-  /** Retry interval after DCS refused the login. */
+  /** How long DCS is not asked again with a refused credential (failed logins lock accounts). */
   readonly authRetryMs: number;
+  /** Retry interval while the credential is refused: cheap (no login) until the Secret changes. */
+  readonly credentialRecheckMs: number;
 }
 
 export interface MachineDeps {
@@ -103,8 +105,8 @@ export async function reconcileDcsMachine(key: string, deps: MachineDeps): Promi
       scope.setProvisioning({ status: 'False', reason: failure.reason, message: failure.message, severity: failure.severity });
     }
     if (failure.isAuth) {
-      log.error('DCS refused the login; retrying slowly', { error: failure.message, retryInMs: deps.timing.authRetryMs });
-      return requeueAfter(deps.timing.authRetryMs);
+      log.error('DCS refused the login; retrying slowly', { error: failure.message, retryInMs: deps.timing.credentialRecheckMs });
+      return requeueAfter(deps.timing.credentialRecheckMs);
     }
     throw err;
   } finally {

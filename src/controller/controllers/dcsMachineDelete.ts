@@ -3,7 +3,7 @@
 // persistent volumes detached and kept, the bootstrap medium is removed, the pool entry is freed
 // (waking machines that wait for one), and the finalizer is dropped last.
 
-import { DcsError, DcsNotFoundError } from '../../shared/dcs/errors';
+import { DcsError } from '../../shared/dcs/errors';
 import { ConditionTypes, Reasons } from '../api/conditions';
 import { Kinds } from '../api/kinds';
 import { Finalizers } from '../api/names';
@@ -11,8 +11,10 @@ import { done, requeueAfter, type ReconcileResult } from '../runtime/controller'
 import { errorMessage } from '../runtime/log';
 import type { MachineScope } from '../scope/machineScope';
 import type { DcsConnection } from '../services/dcsConnections';
+import { isoFileName } from '../services/bootstrapIso';
 import { ProvisioningError } from '../services/dcsInventory';
 import { annotatedIp, type SlotClaim } from '../services/slotClaims';
+import { deleteMediumFile } from '../services/vmProvisioner';
 import type { MachineDeps } from './dcsMachine';
 import { clusterNameOf, dcsClusterOf, isRetained } from './ownership';
 
@@ -49,7 +51,7 @@ export async function reconcileMachineDelete(scope: MachineScope, deps: MachineD
       scope.setCondition({ type: ConditionTypes.ready, status: 'False', reason: Reasons.deleting, message: wait.message, severity: wait.severity });
       return requeueAfter(wait.requeueAfterMs);
     }
-    await removeMedium(scope, conn);
+    await removeMedium(scope, conn, vmName);
     deps.events.event(Kinds.dcsMachine, dcsMachine, 'Normal', 'VMDeleted', `deleted VM ${vmName}`);
   }
 
@@ -91,18 +93,16 @@ async function connectionFor(scope: MachineScope, deps: MachineDeps): Promise<Dc
   return conn;
 }
 
-/** Deletes the uploaded bootstrap medium (after the VM, which held it as CD-ROM, is gone). */
-async function removeMedium(scope: MachineScope, conn: DcsConnection): Promise<void> {
-  const { cdRomFile, cdRomDatastoreUrn } = scope.status;
-  if (!cdRomFile || !cdRomDatastoreUrn || scope.status.cdRomFileDeleted) return;
+/** Deletes the uploaded bootstrap medium (after the VM, which held it as CD-ROM, is gone), recorded or not. */
+async function removeMedium(scope: MachineScope, conn: DcsConnection, vmName: string): Promise<void> {
+  if (scope.status.cdRomFileDeleted) return;
+  const fileName = isoFileName(vmName, scope.uid);
   try {
-    await conn.client.deleteDatastoreFile(cdRomDatastoreUrn, cdRomFile);
+    await deleteMediumFile(conn.client, scope.status, fileName);
   } catch (err: unknown) {
-    if (!(err instanceof DcsNotFoundError)) {
-      // Not worth blocking the deletion: a leftover file is visible in DCS and harmless.
-      scope.log.warn('could not delete the bootstrap medium', { file: cdRomFile, error: err instanceof DcsError ? err.message : errorMessage(err) });
-      return;
-    }
+    // Not worth blocking the deletion: a leftover file is visible in DCS and harmless.
+    scope.log.warn('could not delete the bootstrap medium', { file: scope.status.cdRomFile ?? fileName, error: err instanceof DcsError ? err.message : errorMessage(err) });
+    return;
   }
   scope.status.cdRomFileDeleted = true;
 }

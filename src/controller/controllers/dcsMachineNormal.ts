@@ -8,11 +8,12 @@ import { Reasons } from '../api/conditions';
 import { Kinds, type Secret } from '../api/kinds';
 import { Annotations, Finalizers, providerIdFor } from '../api/names';
 import { done, requeueAfter, type ReconcileResult } from '../runtime/controller';
+import { isNotFound } from '../runtime/kubeErrors';
 import { errorMessage } from '../runtime/log';
 import { objectPath } from '../runtime/resources';
 import type { MachineScope } from '../scope/machineScope';
 import { ProvisioningError } from '../services/dcsInventory';
-import { hostnameOf, vmNameOf, type SlotClaim } from '../services/slotClaims';
+import { annotatedIp, hostnameOf, vmNameOf, type SlotClaim } from '../services/slotClaims';
 import { isWait } from '../services/wait';
 import type { MachineDeps } from './dcsMachine';
 import { clusterNameOf, dcsClusterOf } from './ownership';
@@ -39,6 +40,19 @@ export async function reconcileMachineNormal(scope: MachineScope, deps: MachineD
     scope.setProvisioning({ status: 'False', reason: Reasons.waitingForDcs, message: `DCSCluster ${dcsCluster.metadata.name ?? ''} is not ready${why ? `: ${why}` : ''}` });
     return done; // the DCSCluster informer wakes this machine when that changes
   }
+  // Bootstrap providers name the Secret before (or while) they write it: until it exists, wait
+  // (as other CAPI providers do) and claim no slot. Secrets are not watched: poll for it.
+  const readBootstrap = (): Promise<Secret | undefined> => readSecret(deps, scope.namespace, secretName);
+  let bootstrap: Secret | undefined;
+  if (annotatedIp(dcsMachine) === undefined) {
+    bootstrap = await readBootstrap();
+    if (!bootstrap) {
+      const message = `waiting for Machine ${machine.metadata.name ?? ''} bootstrap data: Secret ${secretName} does not exist yet`;
+      scope.setProvisioning({ status: 'False', reason: Reasons.waitingForBootstrapData, message });
+      scope.log.debug('bootstrap data Secret not found yet', { secret: secretName });
+      return requeueAfter(deps.timing.slotRetryMs);
+    }
+  }
   const conn = await deps.connections.forCluster(dcsCluster);
   conn.auth.check();
 
@@ -54,7 +68,11 @@ export async function reconcileMachineNormal(scope: MachineScope, deps: MachineD
       machine: dcsMachine,
       claim,
       providerId,
-      readBootstrap: () => deps.kube.get<Secret>(objectPath(Kinds.secret, scope.namespace, secretName)),
+      readBootstrap: async () => {
+        const secret = bootstrap ?? (await readBootstrap());
+        if (!secret) throw new ProvisioningError(`bootstrap data Secret ${secretName} does not exist`, Reasons.waitingForBootstrapData);
+        return secret;
+      },
       provisionedBefore: scope.status.ready === true,
       recordMedium: (medium) => {
         scope.status.cdRomFile = medium.fileName;
@@ -136,6 +154,16 @@ async function claimSlot(scope: MachineScope, deps: MachineDeps): Promise<SlotCl
     scope.log.warn('could not record the claim in the pool status; retried on the next reconcile', { pool: poolName, error: errorMessage(err) });
   });
   return claim;
+}
+
+/** A Secret by name; undefined when it does not exist. */
+async function readSecret(deps: MachineDeps, namespace: string, name: string): Promise<Secret | undefined> {
+  try {
+    return await deps.kube.get<Secret>(objectPath(Kinds.secret, namespace, name));
+  } catch (err: unknown) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
 }
 
 function recordNetwork(scope: MachineScope, claim: SlotClaim): void {

@@ -18,7 +18,7 @@ import { persistentSequenceNum } from '../services/cloneRequest';
 import type { DcsConnection } from '../services/dcsConnections';
 import { ProvisioningError } from '../services/dcsInventory';
 import type { PoolStatusWriter } from '../services/poolStatusWriter';
-import type { SlotClaim } from '../services/slotClaims';
+import { annotatedIp, type SlotClaim } from '../services/slotClaims';
 import type { TaskTracker } from '../services/taskTracker';
 import type { DiskAttacher, ProvisionInput } from '../services/vmProvisioner';
 import { Wait } from '../services/wait';
@@ -84,7 +84,7 @@ export class PersistentDisks implements DiskAttacher {
 
   /** Detaches the entry's volumes from the VM (they stay in DCS for the next machine). */
   async detachAll(conn: DcsConnection, machine: DCSMachine, claim: SlotClaim | undefined, vm: DcsVm): Promise<Wait | undefined> {
-    if (!claim) return undefined;
+    if (!claim) return this.detachOrphans(conn, machine, vm);
     const uid = machine.metadata.uid ?? '';
     const released: DCSPersistentDiskStatus[] = [];
     for (const disk of sortedDisks(claim)) {
@@ -98,6 +98,35 @@ export class PersistentDisks implements DiskAttacher {
       released.push(this.entry(machine, claim, disk, name, volume, undefined, 'Available'));
     }
     await this.record(machine, released);
+    return undefined;
+  }
+
+  /**
+   * Without the pool entry (pool deleted, entry removed) the declared slots are unknown, but the
+   * volume names are not: the VM's volumes named after this machine's (pool, ip, slot) are
+   * detached, so deleting the VM never takes them along. Nothing is recorded: the entry is gone.
+   */
+  private async detachOrphans(conn: DcsConnection, machine: DCSMachine, vm: DcsVm): Promise<Wait | undefined> {
+    const ip = annotatedIp(machine) ?? machine.status?.networkConfig?.ip;
+    if (!ip) return undefined;
+    const pool = machine.spec.ipHostPoolRef.name;
+    // A slot's sequenceNum is (template disks + 1 + slot), so every slot is below the highest sequenceNum.
+    const top = Math.max(0, ...vm.vmConfig.disks.map((d) => d.sequenceNum));
+    const names = new Set(Array.from({ length: top }, (_v, slot) => volumeNameFor(pool, ip, slot)));
+    for (const disk of vm.vmConfig.disks) {
+      if (!disk.volumeUrn) continue;
+      let volume: DcsVolume;
+      try {
+        volume = await conn.client.getVolume(disk.volumeUrn);
+      } catch (err: unknown) {
+        if (err instanceof DcsNotFoundError) continue;
+        throw err;
+      }
+      if (!names.has(volume.name)) continue;
+      const outcome = await this.tasks.run(conn.client, machine.metadata.uid ?? '', `detachvol-seq${disk.sequenceNum}`, () => conn.client.detachVolume(vm.urn, volume.urn));
+      if (outcome === 'pending') return new Wait(Reasons.deleting, `detaching persistent volume ${volume.name}`, this.pollMs);
+      this.log.info('detached a persistent volume of a pool entry that is gone', { kind: 'DCSMachine', namespace: machine.metadata.namespace, name: machine.metadata.name, volume: volume.name });
+    }
     return undefined;
   }
 

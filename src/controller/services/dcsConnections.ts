@@ -2,7 +2,9 @@
 // DCSCluster.spec.credentialSecretRef holds authUser, authKey, endpoint, site and optionally
 // userType. One client (one DCS session) is shared by every cluster and machine using the same
 // Secret content; the Secret is read again after a minute so rotated keys are picked up. The key
-// is registered with the logger for masking and never appears in errors or logs.
+// is registered with the logger for masking and never appears in errors or logs. A refused login
+// blocks the connection of that content (AuthGuard), so a Secret read again with the same content
+// does not log in again, while a changed Secret gets a new connection and logs in at once.
 // Our additions (silent in the reference): optional keys `caBundle` (PEM) and
 // `insecureSkipVerify: "true"` for the HTTPS endpoint's self-signed certificate.
 
@@ -39,8 +41,11 @@ export class AuthGuard {
     this.blocked = undefined;
   }
 
-  block(error: Error, forMs: number): void {
+  /** Blocks for `forMs`; false (and no change) when `error` is the one already blocking (check() threw it). */
+  block(error: Error, forMs: number): boolean {
+    if (this.blocked?.error === error && this.blocked.until > Date.now()) return false;
     this.blocked = { until: Date.now() + forMs, error };
+    return true;
   }
 }
 

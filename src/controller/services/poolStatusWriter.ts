@@ -94,6 +94,8 @@ export class PoolStatusWriter {
         results.forEach((r, i) => (r.ok ? batch[i]?.resolve(r.value) : batch[i]?.reject(r.err)));
         return patch !== undefined;
       } catch (err: unknown) {
+        // The cache may still hold a pool that was deleted a moment ago.
+        if (isNotFound(err)) throw poolNotFound(namespace, name);
         if (!isConflict(err) || attempt >= CONFLICT_RETRIES) throw err;
         pool = await this.read(path, namespace, name);
       }
@@ -106,10 +108,20 @@ export class PoolStatusWriter {
       this.informer.recordWrite(pool);
       return pool;
     } catch (err: unknown) {
-      if (isNotFound(err)) throw new ProvisioningError(`DCSIpHostnamePool ${namespace}/${name} does not exist`, 'PoolNotFound');
+      if (isNotFound(err)) throw poolNotFound(namespace, name);
       throw err;
     }
   }
+}
+
+export const POOL_NOT_FOUND = 'PoolNotFound';
+
+function poolNotFound(namespace: string, name: string): ProvisioningError {
+  return new ProvisioningError(`DCSIpHostnamePool ${namespace}/${name} does not exist`, POOL_NOT_FOUND);
+}
+
+export function isPoolNotFound(err: unknown): boolean {
+  return err instanceof ProvisioningError && err.reason === POOL_NOT_FOUND;
 }
 
 /** size, used and free from the spec and the allocations (allocations of removed entries do not count). */

@@ -13,7 +13,7 @@ import type { DCSIpHostnameEntry, DCSIpHostnamePool, DCSIpHostnamePoolStatus, DC
 import { Annotations } from '../api/names';
 import type { Informer } from '../runtime/informer';
 import { ProvisioningError } from './dcsInventory';
-import type { PoolStatusWriter } from './poolStatusWriter';
+import { isPoolNotFound, POOL_NOT_FOUND, type PoolStatusWriter } from './poolStatusWriter';
 
 export interface SlotClaim {
   readonly entry: DCSIpHostnameEntry;
@@ -104,7 +104,8 @@ export class SlotAllocator {
     const namespace = machine.metadata.namespace ?? '';
     const poolName = machine.spec.ipHostPoolRef.name;
     const pool = this.pools.get(namespace, poolName);
-    if (!pool) throw new ProvisioningError(`DCSIpHostnamePool ${namespace}/${poolName} does not exist`, 'PoolNotFound');
+    if (!pool) throw new ProvisioningError(`DCSIpHostnamePool ${namespace}/${poolName} does not exist`, POOL_NOT_FOUND);
+    if (pool.metadata.deletionTimestamp !== undefined) throw new ProvisioningError(`DCSIpHostnamePool ${namespace}/${poolName} is being deleted`, 'PoolDeleting');
     const key = `${namespace}/${poolName}`;
     // An allocation recorded for this machine before it was annotated (older controller): adopt it.
     const recorded = pool.status?.allocations?.find((a) => a.dcsMachineUID === machine.metadata.uid);
@@ -135,9 +136,14 @@ export class SlotAllocator {
     });
   }
 
-  /** Frees the machine's entry in the pool status; resolves once written. */
-  release(machine: DCSMachine): Promise<boolean> {
-    return this.writer.update(machine.metadata.namespace ?? '', machine.spec.ipHostPoolRef.name, (_pool, status) => releaseSlot(status, machine.metadata.uid ?? ''));
+  /** Frees the machine's entry in the pool status; resolves once written. A pool that is gone has nothing to free. */
+  async release(machine: DCSMachine): Promise<boolean> {
+    try {
+      return await this.writer.update(machine.metadata.namespace ?? '', machine.spec.ipHostPoolRef.name, (_pool, status) => releaseSlot(status, machine.metadata.uid ?? ''));
+    } catch (err: unknown) {
+      if (isPoolNotFound(err)) return false;
+      throw err;
+    }
   }
 
   /** Entries in use: the pool status, every machine's annotation, reservations in flight. */

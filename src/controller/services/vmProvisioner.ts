@@ -9,6 +9,7 @@
 
 import { DcsNotFoundError } from '../../shared/dcs/errors';
 import type { DcsVm } from '../../shared/dcs/types';
+import type { DcsClient } from '../../shared/dcs/client';
 import type { DCSMachine, Secret } from '../api/kinds';
 import { Reasons } from '../api/conditions';
 import { isoFileName, renderBootstrap } from './bootstrapIso';
@@ -122,13 +123,7 @@ export class VmProvisioner {
         return new Wait(Reasons.provisioned, `detaching the bootstrap medium of VM ${vm.name}`, this.pollMs);
       }
     }
-    if (medium.cdRomFile && medium.cdRomDatastoreUrn) {
-      try {
-        await conn.client.deleteDatastoreFile(medium.cdRomDatastoreUrn, medium.cdRomFile);
-      } catch (err: unknown) {
-        if (!(err instanceof DcsNotFoundError)) throw err;
-      }
-    }
+    await deleteMediumFile(conn.client, medium, isoFileName(vm.name, uid));
     this.media.delete(uid);
     return undefined;
   }
@@ -173,4 +168,30 @@ export class VmProvisioner {
     input.recordMedium({ fileName, datastoreUrn: datastore.urn });
     return file.devicePath;
   }
+}
+
+/**
+ * Deletes a machine's bootstrap medium: the file recorded in its status, else (a crash between
+ * the upload and the status write) the file of its deterministic name on any datastore.
+ */
+export async function deleteMediumFile(dcs: DcsClient, medium: { cdRomFile?: string; cdRomDatastoreUrn?: string }, fileName: string): Promise<void> {
+  const files =
+    medium.cdRomFile && medium.cdRomDatastoreUrn
+      ? [{ datastoreUrn: medium.cdRomDatastoreUrn, name: medium.cdRomFile }]
+      : await filesNamed(dcs, fileName);
+  for (const file of files) {
+    try {
+      await dcs.deleteDatastoreFile(file.datastoreUrn, file.name);
+    } catch (err: unknown) {
+      if (!(err instanceof DcsNotFoundError)) throw err;
+    }
+  }
+}
+
+async function filesNamed(dcs: DcsClient, name: string): Promise<{ datastoreUrn: string; name: string }[]> {
+  const found: { datastoreUrn: string; name: string }[] = [];
+  for (const datastore of await dcs.listDatastores()) {
+    if ((await dcs.listDatastoreFiles(datastore.urn)).some((f) => f.name === name)) found.push({ datastoreUrn: datastore.urn, name });
+  }
+  return found;
 }

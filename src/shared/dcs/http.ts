@@ -180,8 +180,7 @@ export class HttpDcsClient implements DcsClient {
   }
 
   async findVolumeByName(name: string): Promise<T.DcsVolume | undefined> {
-    const reply = await this.session.call('GET', `${this.siteUri}/volumes`, { query: { name, limit: 100 } });
-    const matches = listField<T.DcsVolume>(reply, 'volumes').filter((v) => v.name === name);
+    const matches = (await this.listAllPages<T.DcsVolume>(`${this.siteUri}/volumes`, 'volumes', { name })).filter((v) => v.name === name);
     if (matches.length > 1) throw new DcsError(`${matches.length} DCS volumes are named ${name}`, DcsCodes.wrongState);
     return matches[0];
   }
@@ -232,12 +231,33 @@ export class HttpDcsClient implements DcsClient {
   }
 
   private async queryVms(name: string, isTemplate: boolean): Promise<T.DcsVm[]> {
-    const reply = await this.session.call('GET', `${this.siteUri}/vms`, { query: { name, isTemplate, limit: 100 } });
-    const matches = listField<T.DcsVm>(reply, 'vms').filter((vm) => vm.name === name && vm.isTemplate === isTemplate);
+    const listed = await this.listAllPages<T.DcsVm>(`${this.siteUri}/vms`, 'vms', { name, isTemplate });
+    const matches = listed.filter((vm) => vm.name === name && vm.isTemplate === isTemplate);
     // The list may carry summaries only; fetch details so callers always see disks and NICs.
     return Promise.all(matches.map((vm) => this.getVm(vm.urn)));
   }
+
+  /**
+   * Every item of a name query, page by page (`offset`, `limit`; the reply's `total` counts all
+   * matches). DCS matches names as substrings: `n-1` also finds `n-10` … `n-199`, so the one
+   * wanted may be on any page.
+   */
+  private async listAllPages<Item>(path: string, field: string, query: Record<string, string | number | boolean>): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const reply = await this.session.call('GET', path, { query: { ...query, offset: items.length, limit: PAGE_SIZE } });
+      const batch = listField<Item>(reply, field);
+      items.push(...batch);
+      const total = (reply as { total?: unknown }).total;
+      if (batch.length === 0 || (typeof total === 'number' ? items.length >= total : batch.length < PAGE_SIZE)) return items;
+    }
+    throw new DcsError(`DCS lists more than ${MAX_PAGES * PAGE_SIZE} items for ${JSON.stringify(query)} at ${path}`, DcsCodes.internal);
+  }
 }
+
+const PAGE_SIZE = 100;
+/** A name query matching this many objects is a mistake, not a lookup. */
+const MAX_PAGES = 100;
 
 function listField<Item>(reply: unknown, field: string): Item[] {
   const value = typeof reply === 'object' && reply !== null ? (reply as Record<string, unknown>)[field] : undefined;
