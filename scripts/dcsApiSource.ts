@@ -27,6 +27,8 @@ export interface SourceKind {
   spec: string;
   status: string;
   printerColumns: PrinterColumn[];
+  /** CRD labels of this kind only, added to the API's labels. */
+  labels?: Record<string, string>;
 }
 
 export interface DcsApiSource {

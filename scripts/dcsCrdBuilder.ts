@@ -39,7 +39,7 @@ function buildCrd(source: DcsApiSource, kind: SourceKind, resolver: SchemaResolv
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${kind.plural}.${source.group}`, labels: { ...source.labels } },
+    metadata: { name: `${kind.plural}.${source.group}`, labels: { ...source.labels, ...kind.labels } },
     spec: {
       group: source.group,
       names: {

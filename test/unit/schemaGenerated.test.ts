@@ -46,7 +46,9 @@ describe('generated DCS API', () => {
     assert.deepEqual(crdFiles().map((c) => c.spec.names.plural), expected);
     for (const crd of crdFiles()) {
       assert.equal(crd.metadata.name, `${crd.spec.names.plural}.infrastructure.cluster.x-k8s.io`);
-      assert.deepEqual(crd.metadata.labels, { 'cluster.x-k8s.io/v1beta1': 'v1beta1', 'cluster.x-k8s.io/v1beta2': 'v1beta1' });
+      // Pools belong to no Cluster: only their CRD carries clusterctl's move label, so `clusterctl move` takes them.
+      const move = crd.spec.names.kind === 'DCSIpHostnamePool' ? { 'clusterctl.cluster.x-k8s.io/move': '' } : {};
+      assert.deepEqual(crd.metadata.labels, { 'cluster.x-k8s.io/v1beta1': 'v1beta1', 'cluster.x-k8s.io/v1beta2': 'v1beta1', ...move });
       assert.equal(crd.spec.scope, 'Namespaced');
       assert.deepEqual(crd.spec.versions.map((v) => [v.name, v.served, v.storage]), [['v1beta1', true, true]]);
       const version = crd.spec.versions[0];

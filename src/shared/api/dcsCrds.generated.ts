@@ -1650,7 +1650,8 @@ export const dcsCrds: readonly CustomResourceDefinition[] = [
       "name": "dcsiphostnamepools.infrastructure.cluster.x-k8s.io",
       "labels": {
         "cluster.x-k8s.io/v1beta1": "v1beta1",
-        "cluster.x-k8s.io/v1beta2": "v1beta1"
+        "cluster.x-k8s.io/v1beta2": "v1beta1",
+        "clusterctl.cluster.x-k8s.io/move": ""
       }
     },
     "spec": {
