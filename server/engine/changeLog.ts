@@ -27,9 +27,16 @@ export class ChangeLog {
     if (since === this.seq) return false;
     const first = this.changes[0];
     if (!first || first.seq > since + 1) return true;
-    for (const change of this.changes) {
-      if (change.seq <= since) continue;
-      for (const fact of read) if (change.facts.has(fact)) return true;
+    // Newest first, stopping at `since`: a value checked at every edit looks at one change, not all kept ones.
+    for (let i = this.changes.length - 1; i >= 0; i--) {
+      const change = this.changes[i];
+      if (!change || change.seq <= since) break;
+      // Look up the smaller set's facts in the larger one (a value cached for all the rules of an object read many).
+      if (read.size <= change.facts.size) {
+        for (const fact of read) if (change.facts.has(fact)) return true;
+      } else {
+        for (const fact of change.facts) if (read.has(fact)) return true;
+      }
     }
     return false;
   }

@@ -32,6 +32,26 @@ export function keyOf(o: Pick<IndexedObject, 'group' | 'kind' | 'namespace' | 'n
   return objectKey(o.group, o.kind, o.namespace, o.name);
 }
 
+/**
+ * Keys by the parsed object or reference they name. An edit keeps the objects (and their references) of the
+ * documents it does not touch, so their keys stay the same strings: a Map hashes a string once, while a key
+ * built again is flattened and hashed at every lookup.
+ */
+const objectKeys = new WeakMap<object, string>();
+const refKeys = new WeakMap<ObjectRef, string>();
+
+function storedKey(o: IndexedObject): string {
+  let key = objectKeys.get(o.object);
+  if (key === undefined) objectKeys.set(o.object, (key = keyOf(o)));
+  return key;
+}
+
+function refKey(ref: ObjectRef): string {
+  let key = refKeys.get(ref);
+  if (key === undefined) refKeys.set(ref, (key = objectKey(ref.group, ref.kind, ref.namespace, ref.name)));
+  return key;
+}
+
 /** Kinds without a namespace: their namespace is '' whatever the manifest says. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass']);
 
@@ -144,8 +164,8 @@ export class WorkspaceIndex {
     for (const o of file.objects) {
       if (seen.has(o.object)) this.shared.add(o.object);
       seen.add(o.object);
-      push(this.byKey, keyOf(o), o);
-      for (const ref of refsOf(o.object)) push(this.referrers, objectKey(ref.group, ref.kind, ref.namespace, ref.name), { from: o, ref });
+      push(this.byKey, storedKey(o), o);
+      for (const ref of refsOf(o.object)) push(this.referrers, refKey(ref), { from: o, ref });
     }
     if (!this.incremental) return file;
     // The documents whose text did not change keep their objects: only the others changed. When documents
@@ -169,14 +189,15 @@ export class WorkspaceIndex {
 
   private drop(file: ParsedFile): void {
     for (const o of file.objects) {
-      prune(this.byKey, keyOf(o), (x) => x.uri === file.uri);
-      for (const ref of refsOf(o.object)) prune(this.referrers, objectKey(ref.group, ref.kind, ref.namespace, ref.name), (x) => x.from.uri === file.uri);
+      prune(this.byKey, storedKey(o), (x) => x.uri === file.uri);
+      for (const ref of refsOf(o.object)) prune(this.referrers, refKey(ref), (x) => x.from.uri === file.uri);
     }
   }
 
   /**
    * What `compute` (a rule) finds for an object, reused while no change touches a fact it read through this
-   * index: after an edit, rules run again only for the objects the edit can affect.
+   * index: after an edit, rules run again only for the objects the edit can affect. Calls may nest (the
+   * findings of all the rules for an object): the outer one reads what the inner ones read.
    */
   checked<T>(o: IndexedObject, ruleId: string, compute: () => T): T {
     if (!this.incremental || this.shared.has(o.object)) return compute();
@@ -185,10 +206,12 @@ export class WorkspaceIndex {
     const cached = byRule.get(ruleId);
     if (cached && !this.log.touched(cached.seq, cached.read)) {
       cached.seq = this.log.now;
+      this.readAll(cached.read);
       return cached.value as T;
     }
     const { value, read } = this.reads(compute);
     byRule.set(ruleId, { seq: this.log.now, read, value });
+    this.readAll(read);
     return value;
   }
 
@@ -207,6 +230,10 @@ export class WorkspaceIndex {
 
   private read(fact: string): void {
     if (this.reading) (this.reading.read ??= new Set()).add(fact);
+  }
+
+  private readAll(facts: ReadonlySet<string>): void {
+    if (this.reading) for (const fact of facts) this.read(fact);
   }
 
   setBaseline(uri: string, text: string): void {
@@ -299,8 +326,8 @@ export class WorkspaceIndex {
  * references what it references, the objects with its name, and those of its kind.
  */
 function facts(o: IndexedObject): string[] {
-  const refs = refsOf(o.object).map((r) => `ref:${objectKey(r.group, r.kind, r.namespace, r.name)}`);
-  return [`obj:${keyOf(o)}`, `name:${o.namespace}/${o.name}`, `kind:${o.kind}`, ...refs];
+  const refs = refsOf(o.object).map((r) => `ref:${refKey(r)}`);
+  return [`obj:${storedKey(o)}`, `name:${o.namespace}/${o.name}`, `kind:${o.kind}`, ...refs];
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
