@@ -12,7 +12,7 @@ import { startManagementPlane, type ManagementPlane } from '../../src/lab/mgmtPl
 import { launchChromium } from '../helpers/browser';
 import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServer';
 import { waitUntil } from '../helpers/processes';
-import { clickNotification, pick, treeRow, type } from '../helpers/workbench';
+import { answerDialog, clickNotification, pick, treeRow, type } from '../helpers/workbench';
 import { applyAll, applyStatus, deleteObject, ensureNamespace, kubeRequest, loadKubeconfig } from '../integration/explorerLab';
 import { clusterScenario, cond, type Obj } from '../unit/explorerFixtures';
 
@@ -173,9 +173,7 @@ describe('rollout dashboard in code-server against the real API server', () => {
     await view.locator('#apply').click();
     await page.locator('.tabs-container .tab', { hasText: 'Upgrade demo' }).waitFor({ timeout: 60_000 });
     await clickNotification(page, 'Upgrade demo: 2 changes in the diff editor', 'Continue');
-    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Upgrade demo on capi-dcs-lab?' });
-    await dialog.waitFor({ timeout: 30_000 });
-    await dialog.locator('.monaco-button', { hasText: 'Upgrade' }).click();
+    await answerDialog(page, 'Upgrade demo on capi-dcs-lab?', 'Upgrade');
     await waitUntil('the KubeadmControlPlane on v1.35.0', async () => ((await kcpSpec(plane)).version === 'v1.35.0' ? true : undefined), 30_000);
     assert.equal((await kcpSpec(plane)).machineTemplate?.spec?.infrastructureRef?.name, 'demo-cp-v1350');
     const copy = await kubeRequest(loadKubeconfig(plane.kubeconfigPath), 'GET', `/apis/infrastructure.cluster.x-k8s.io/v1beta1/namespaces/${NS}/dcsmachinetemplates/demo-cp-v1350`);

@@ -15,7 +15,7 @@ import type { ObjectApi } from '../../src/operate/objectApi';
 import { launchChromium } from '../helpers/browser';
 import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServer';
 import { waitUntil } from '../helpers/processes';
-import { clickNotification, openFile, pick, runCommand, treeRow, type } from '../helpers/workbench';
+import { answerDialog, clickNotification, openFile, pick, runCommand, treeRow, type } from '../helpers/workbench';
 import { applyExample, createMachines, objectApi } from '../integration/operateLab';
 import { EXAMPLE_PATH, NS } from '../unit/operateFixtures';
 
@@ -103,9 +103,7 @@ describe('operate commands in code-server against the real API server', () => {
     await openFile(page, 'refused.yaml');
     await runCommand(page, 'CAPI DCS: Apply to Management Cluster');
     // The language server saw the mistake first; the API server is asked anyway.
-    const dialog = page.locator('.monaco-dialog-box', { hasText: 'refused.yaml has 1 error (see Problems). Apply anyway?' });
-    await dialog.waitFor({ timeout: 30_000 });
-    await dialog.locator('.monaco-button', { hasText: 'Apply Anyway' }).click();
+    await answerDialog(page, 'refused.yaml has 1 error (see Problems). Apply anyway?', 'Apply Anyway');
     await page.locator('.notification-toast', { hasText: 'the API server refuses DCSIpHostnamePool cpaas-system/refused-pool' }).waitFor({ timeout: 60_000 });
     await page.keyboard.press('Control+Shift+M');
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'DCSIpHostnamePool refused-pool: spec.pool[0].persistentDisk[0]' });

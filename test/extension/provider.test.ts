@@ -6,7 +6,7 @@
 // Both are stopped from the palette at the end, and no process of theirs is left.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
@@ -15,34 +15,13 @@ import { KubeClient } from '../../src/controller/runtime/kubeClient';
 import { startManagementPlane, type ManagementPlane } from '../../src/lab/mgmtPlane';
 import { launchChromium } from '../helpers/browser';
 import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServer';
-import { waitUntil } from '../helpers/processes';
-import { openWorkbench, pick, runCommand, treeRow } from '../helpers/workbench';
+import { processesOf, waitUntil } from '../helpers/processes';
+import { answerDialog, openWorkbench, pick, runCommand, treeRow } from '../helpers/workbench';
 import { entry, LabObjects } from '../integration/controllerObjects';
 
 const vsixPath = join(repoRoot, 'out', 'capi-dcs.vsix');
 const NS = 'cpaas-system';
 const MACHINE = 'lab-cp-1';
-
-/** PIDs of processes whose command line names `script` under `dir` (the extension installed for this test). */
-function processesOf(dir: string, script: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.some((a) => a.startsWith(dir) && a.endsWith(script))) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
-async function answerDialog(page: Page, text: string, button: string): Promise<void> {
-  const dialog = page.locator('.monaco-dialog-box', { hasText: text });
-  await dialog.waitFor({ timeout: 30_000 });
-  await dialog.locator('.monaco-button', { hasText: button }).click();
-}
 
 describe('the DCS provider and simulator launched from the command palette', () => {
   let plane: ManagementPlane;

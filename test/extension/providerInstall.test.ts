@@ -3,7 +3,7 @@
 // notification; the CRDs arrive intact (with the list types their CEL rules need) and the controller starts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,8 +12,8 @@ import { KubeClient } from '../../src/controller/runtime/kubeClient';
 import { startManagementPlane, type ManagementPlane } from '../../src/lab/mgmtPlane';
 import { launchChromium } from '../helpers/browser';
 import { repoRoot, startCodeServer, type CodeServer } from '../helpers/codeServer';
-import { waitUntil } from '../helpers/processes';
-import { clickNotification, openWorkbench, pick, runCommand } from '../helpers/workbench';
+import { processesOf, waitUntil } from '../helpers/processes';
+import { answerDialog, clickNotification, openWorkbench, pick, runCommand } from '../helpers/workbench';
 
 const vsixPath = join(repoRoot, 'out', 'capi-dcs.vsix');
 const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
@@ -21,20 +21,6 @@ const DCS_CRDS = ['dcsclusters', 'dcsiphostnamepools', 'dcsmachines', 'dcsmachin
 
 interface Crd {
   readonly status?: { readonly conditions?: readonly { readonly type: string; readonly status: string }[] };
-}
-
-/** PIDs of the controller run from the extension installed for this test. */
-function controllers(extensionsDir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((entry) => {
-      try {
-        return readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').some((a) => a.startsWith(extensionsDir) && a.endsWith('controller.js'));
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
 }
 
 describe('Start DCS Provider on a management cluster without the DCS CRDs', () => {
@@ -74,12 +60,10 @@ describe('Start DCS Provider on a management cluster without the DCS CRDs', () =
 
     await runCommand(page, 'CAPI DCS: Start DCS Provider Locally');
     await pick(page, 'Start the DCS provider against which management cluster?', 'capi-dcs-lab');
-    const warning = page.locator('.monaco-dialog-box', { hasText: 'capi-dcs-lab is not a kind cluster' });
-    await warning.waitFor({ timeout: 30_000 });
-    await warning.locator('.monaco-button', { hasText: 'Start Anyway' }).click();
+    await answerDialog(page, 'capi-dcs-lab is not a kind cluster', 'Start Anyway');
     await clickNotification(page, 'capi-dcs-lab has no DCS CRDs', 'Install');
 
-    await waitUntil('the controller process', () => (controllers(server.extensionsDir).length === 1 ? true : undefined), 60_000);
+    await waitUntil('the controller process', () => (processesOf(server.extensionsDir, 'controller.js').length === 1 ? true : undefined), 60_000);
     for (const name of DCS_CRDS) {
       const crd = await admin.request<Crd>('GET', `${CRD_PATH}/${name}`);
       assert.ok(crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'), `${name} Established`);
@@ -91,6 +75,6 @@ describe('Start DCS Provider on a management cluster without the DCS CRDs', () =
     await admin.request('GET', '/apis/infrastructure.cluster.x-k8s.io/v1beta1/dcsmachines');
 
     await runCommand(page, 'CAPI DCS: Stop DCS Provider');
-    await waitUntil('no controller process', () => (controllers(server.extensionsDir).length === 0 ? true : undefined), 30_000);
+    await waitUntil('no controller process', () => (processesOf(server.extensionsDir, 'controller.js').length === 0 ? true : undefined), 30_000);
   });
 });

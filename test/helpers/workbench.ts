@@ -45,6 +45,13 @@ export async function type(page: Page, hint: string, text: string): Promise<void
   await input.fill(text);
 }
 
+/** Clicks `button` on the modal dialog that says `text`. */
+export async function answerDialog(page: Page, text: string, button: string): Promise<void> {
+  const dialog = page.locator('.monaco-dialog-box', { hasText: text });
+  await dialog.waitFor({ timeout: 30_000 });
+  await dialog.locator('.monaco-button', { hasText: button }).click();
+}
+
 /** Clicks `button` on the notification that says `text`. */
 export async function clickNotification(page: Page, text: string, button: string): Promise<void> {
   const toast = page.locator('.notification-toast', { hasText: text });
