@@ -159,6 +159,12 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, RECORD), JSON.stringify({ pid: process.pid, children }));
   };
   record();
+  /** A program of ours: recorded for the next run's crash clean-up, and named in the "processes" line. */
+  const own = (name: string, pid: number) => {
+    children.push(pid);
+    processes.push({ name, pid });
+    record();
+  };
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -199,9 +205,7 @@ async function main(): Promise<void> {
     }
 
     const sim = startProgram(join(root, 'dist', 'simulator.js'), ['--port', '0', '--state', join(dir, 'dcs-simulator.json')], join(dir, 'simulator.log'));
-    children.push(sim.pid);
-    processes.push({ name: 'simulator', pid: sim.pid });
-    record();
+    own('simulator', sim.pid);
     stops.push(() => stopStrayProcess(sim.pid, 5000));
     const simUrl = (JSON.parse(await sim.firstLine) as { url: string }).url;
     print(`[demo] DCS simulator at ${simUrl} (user ${SIMULATOR_USER.name})`);
@@ -218,9 +222,7 @@ async function main(): Promise<void> {
     if (existsSync(controllerScript) && controllerKubeconfig) {
       const controllerArgs = ['--kubeconfig', controllerKubeconfig, ...(args.context ? ['--context', args.context] : []), '--health-addr', '127.0.0.1:0', '--metrics-addr', '0'];
       const controller = spawn(process.execPath, [controllerScript, ...controllerArgs], { detached: true, stdio: 'ignore' });
-      children.push(controller.pid ?? 0);
-      processes.push({ name: 'controller', pid: controller.pid ?? 0 });
-      record();
+      own('controller', controller.pid ?? 0);
       stops.push(() => stopStrayProcess(controller.pid ?? 0, 10_000));
       print(`[demo] DCS controller running (pid ${String(controller.pid)})`);
     }
@@ -228,6 +230,7 @@ async function main(): Promise<void> {
     // The explorer follows these settings: the kubeconfig, and with --context only that management cluster.
     const settings: Record<string, unknown> = { 'capi-dcs.kubeconfig': kubeconfig, ...(args.context ? { 'capi-dcs.explorer.contexts': [args.context] } : {}) };
     const workspace = makeWorkspace(root, dir, settings);
+    let open = `[demo] in your VS Code: open ${workspace} (its .vscode/settings.json sets ${Object.keys(settings).join(' and ')})`;
     if (args.codeServer) {
       const vscode = await startCodeServer({
         vsixPath: join(root, 'out', 'capi-dcs.vsix'),
@@ -235,18 +238,13 @@ async function main(): Promise<void> {
         baseDir: join(dir, 'code-server'),
         settings,
       });
-      children.push(vscode.process.pid);
-      processes.push({ name: 'code-server', pid: vscode.process.pid });
-      record();
+      own('code-server', vscode.process.pid);
       stops.push(() => vscode.stop());
-      print(`[demo] processes: ${processes.map((p) => `${p.name} ${p.pid}`).join(', ')}`);
-      print(readyLine(started, built));
-      print(`[demo] open ${vscode.windowUrl(workspace)}`);
-    } else {
-      print(`[demo] processes: ${processes.map((p) => `${p.name} ${p.pid}`).join(', ')}`);
-      print(readyLine(started, built, ' (no code-server)'));
-      print(`[demo] in your VS Code: open ${workspace} (its .vscode/settings.json sets ${Object.keys(settings).join(' and ')})`);
+      open = `[demo] open ${vscode.windowUrl(workspace)}`;
     }
+    print(`[demo] processes: ${processes.map((p) => `${p.name} ${p.pid}`).join(', ')}`);
+    print(readyLine(started, built, args.codeServer ? '' : ' (no code-server)'));
+    print(open);
     print('[demo] try: open the Cluster API (DCS) view; open dcs-cluster.yaml and break a field (networkType: calico);');
     print('[demo]      hover a reference and go to its definition (F12); open broken-pool.yaml; run "CAPI DCS: New DCS Cluster Manifest";');
     print(`[demo]      run "CAPI DCS: Upgrade Cluster…" on ${clusterName} (right-click it in the Cluster API (DCS) view).`);
