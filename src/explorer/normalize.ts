@@ -153,8 +153,11 @@ export function refAt(o: KubeObject, ...keys: readonly string[]): ObjectRef | un
 }
 
 /** Paused through spec.paused (Cluster, MD) or the cluster.x-k8s.io/paused annotation (any kind). */
+/** Cluster API's older way to pause an object, still honoured beside spec.paused. */
+export const PAUSED_ANNOTATION = 'cluster.x-k8s.io/paused';
+
 export function isPaused(o: KubeObject): boolean {
-  return bool(path(o.spec, 'paused')) === true || o.metadata?.annotations?.['cluster.x-k8s.io/paused'] !== undefined;
+  return bool(path(o.spec, 'paused')) === true || o.metadata?.annotations?.[PAUSED_ANNOTATION] !== undefined;
 }
 
 export function isDeleting(o: KubeObject): boolean {

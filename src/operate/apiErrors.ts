@@ -95,7 +95,7 @@ function parseStatus(body: string): StatusBody | undefined {
  * Network failures (no status) get Node's message.
  */
 export function describeFailure(error: unknown): string {
-  if (!(error instanceof ApiFailure)) return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof ApiFailure)) return networkText(error);
   switch (error.reason) {
     case 'invalid':
       return error.fields.length > 0 ? error.fields.map((f) => (f.field ? `${f.field}: ${fieldMessage(f)}` : f.message)).join('; ') : error.message;
@@ -129,4 +129,11 @@ function str(value: unknown): string | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Node's message, or its code: a refused connection to a name with several addresses has an empty message. */
+function networkText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return error.message || (typeof code === 'string' ? code : error.name);
 }

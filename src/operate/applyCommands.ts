@@ -3,12 +3,12 @@
 // then apply in order with one result per object. Refusals appear as diagnostics at the field they name.
 import * as vscode from 'vscode';
 import { looksLikeKubernetesYaml } from '../../server/engine/manifest';
-import { ApiFailure, describeFailure } from './apiErrors';
+import { describeFailure } from './apiErrors';
 import { showApplyDiagnostics } from './applyDiagnostics';
 import { planApply, type ApplyPlan, type ManifestSource } from './applyPlan';
-import { commitApply, isConflict, previewApply, type CommitEntry, type PreviewEntry } from './applyRun';
+import { commitApply, isConflict, isServerRefusal, previewApply, type CommitEntry, type PreviewEntry } from './applyRun';
 import { diffTexts } from './diff';
-import { describeRef, UnknownKindError } from './objectApi';
+import { describeRef } from './objectApi';
 import { confirm, confirmAfterReview, UserCancelled, type OperateServices } from './operateServices';
 import { withCancellableProgress } from './progress';
 import { checkReachable } from './reachability';
@@ -90,7 +90,7 @@ async function applySources(services: OperateServices, sources: readonly Manifes
   const failed = result.entries.filter((e) => e.outcome === 'failed');
   if (failed.length > 0) {
     // Only what the server said about an object belongs at that object; a lost connection does not.
-    const refusals = failed.filter((e) => e.error instanceof ApiFailure || e.error instanceof UnknownKindError);
+    const refusals = failed.filter((e) => isServerRefusal(e.error));
     await showApplyDiagnostics(services.diagnostics, [], refusals.map((e) => ({ planned: e.planned, error: e.error })));
     throw new Error(`${failed.map((e) => `${describeRef(e.ref)}: ${describeFailure(e.error)}`).join('; ')}. ${result.entries.filter((e) => e.outcome === 'skipped').length} objects after it were not applied`);
   }

@@ -150,7 +150,7 @@ async function dryRun(api: ObjectApi, planned: PlannedObject, ref: ObjectRef, op
     const outcome = !live ? 'create' : isUnchanged(live, result) ? 'unchanged' : 'configure';
     return { planned, ref, outcome, live, result, tookOverFrom };
   } catch (error) {
-    if (!(error instanceof ApiFailure || error instanceof UnknownKindError)) throw error;
+    if (!isServerRefusal(error)) throw error;
     return { planned, ref, outcome: 'failed', error };
   }
 }
@@ -212,6 +212,11 @@ function refFor(api: ObjectApi, planned: PlannedObject): ObjectRef {
 /** Entries in the plan's order (failures found in the second dry run are pushed out of order). */
 function order(plan: ApplyPlan, entries: readonly CommitEntry[]): CommitEntry[] {
   return plan.objects.map((p) => entries.find((e) => e.planned === p)).filter((e): e is CommitEntry => e !== undefined);
+}
+
+/** What the API server said about one object (a refusal, or a kind it does not serve), as opposed to no answer at all. */
+export function isServerRefusal(error: unknown): boolean {
+  return error instanceof ApiFailure || error instanceof UnknownKindError;
 }
 
 export function isAbort(error: unknown): boolean {

@@ -1,5 +1,6 @@
 // Before a command sends anything: one short GET /version, so an API server that cannot be reached is one
 // clear message about the cluster instead of one refusal per object.
+import { describeFailure } from './apiErrors';
 import { isAbort } from './applyRun';
 import type { KubeClient } from './kubeClient';
 
@@ -16,15 +17,8 @@ export async function checkReachable(client: KubeClient, signal?: AbortSignal, t
   } catch (error) {
     if (isAbort(error)) throw error;
     throw new UnreachableError(
-      `cannot reach ${client.server ?? 'the API server'} (context ${client.context}): ${networkReason(error)}. Is the cluster running? Check the kubeconfig's server address for this context.`,
+      `cannot reach ${client.server ?? 'the API server'} (context ${client.context}): ${describeFailure(error)}. Is the cluster running? Check the kubeconfig's server address for this context.`,
       { cause: error },
     );
   }
-}
-
-/** Node's message, or its code: a refused connection to a name with several addresses has an empty message. */
-function networkReason(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return error.message || (typeof code === 'string' ? code : error.name);
 }

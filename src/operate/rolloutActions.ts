@@ -2,7 +2,7 @@
 // roll a MachineDeployment back to its previous template. Each gives a merge patch (or a delete) plus the
 // reasons to refuse or to warn; commands preview it with a dry run and send it with OPERATE_FIELD_MANAGER.
 import { get, getNumber, getString } from '../../server/engine/objects';
-import { isPaused as pausedNow } from '../explorer/normalize';
+import { isPaused as pausedNow, PAUSED_ANNOTATION } from '../explorer/normalize';
 import { apiVersionForShape, infraRefOf, infraRefPath, mergePatches, patchAt, rolloutAfterPath, versionOf, versionPath } from './capiShapes';
 import type { ClusterState } from './clusterState';
 import { OperateAnnotations } from './ids';
@@ -17,8 +17,6 @@ export interface ActionPlan {
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
 }
-
-const PAUSED_ANNOTATION = 'cluster.x-k8s.io/paused';
 
 function refFor(object: KubeObject): ObjectRef {
   return { apiVersion: apiVersionForShape(object), kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
